@@ -1,0 +1,36 @@
+package org.medgemma4j.tensor;
+
+import java.util.EnumMap;
+import java.util.Map;
+
+/** The weight formats the engine computes with, looked up by ggml type. */
+public final class TensorFormats {
+
+    private static final Map<GgmlType, TensorFormat> FORMATS = new EnumMap<>(GgmlType.class);
+
+    static {
+        for (TensorFormat f : new TensorFormat[] {
+                // registered by each format implementation
+        }) {
+            FORMATS.put(f.type(), f);
+        }
+    }
+
+    private TensorFormats() {
+    }
+
+    /** Whether the engine can compute with weights of this type. */
+    public static boolean isSupported(GgmlType type) {
+        return FORMATS.containsKey(type);
+    }
+
+    /** The format for {@code type}; a clear error for types the engine cannot compute with. */
+    public static TensorFormat of(GgmlType type) {
+        TensorFormat f = FORMATS.get(type);
+        if (f == null) {
+            throw new UnsupportedOperationException("weights of type " + type.ggmlName()
+                    + " are not supported (supported: " + FORMATS.keySet() + ")");
+        }
+        return f;
+    }
+}
