@@ -14,7 +14,7 @@ final class FormatTestData {
 
     static final List<String> DISTRIBUTIONS = List.of(
             "normal", "uniform", "positive", "outliers", "zeros", "sparse", "ties", "tiny", "subnormal",
-            "huge", "extreme", "mixedScales");
+            "huge", "extreme", "mixedScales", "wideScales");
 
     static final int N = 4096;
 
@@ -45,6 +45,8 @@ final class FormatTestData {
                 case "huge" -> g * 1e4;
                 case "extreme" -> g * 1e38;
                 case "mixedScales" -> g * Math.pow(10, r.nextInt(17) - 8);
+                // as wide as fits in f16 scales
+                case "wideScales" -> g * Math.pow(10, r.nextInt(9) - 5);
                 default -> throw new IllegalArgumentException(distribution);
             };
         }
