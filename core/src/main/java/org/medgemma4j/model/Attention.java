@@ -1,0 +1,90 @@
+package org.medgemma4j.model;
+
+import java.lang.foreign.MemorySegment;
+import org.medgemma4j.tensor.TensorFormat;
+
+/**
+ * Causal attention of one query head over the cached keys and values, computed as llama.cpp's CPU
+ * flash attention does it (ggml_compute_forward_flash_attn_ext_f16_one_chunk): the query rounded to
+ * the cache's type for the key dot products, an online softmax, and with an F16 cache the weighted
+ * sum of values accumulated in f16.
+ */
+final class Attention {
+
+    private final TensorFormat format;
+    private final KvCacheType type;
+    private final int headDim;
+    private final float[] query;
+    private final float[] acc;
+    private final float[] value;
+
+    Attention(KvCache cache, int headDim) {
+        this.format = cache.format();
+        this.type = cache.type();
+        this.headDim = headDim;
+        this.query = new float[headDim];
+        this.acc = new float[headDim];
+        this.value = new float[headDim];
+    }
+
+    /**
+     * out[oOff..oOff+d) = softmax(q . K[lo..hi]) V[lo..hi] for the KV head at element offset {@code kvOff}
+     * within each cached row, over positions lo..hi inclusive.
+     */
+    void attend(KvCache cache, int layer, float[] q, int qOff, int kvOff, int lo, int hi, float[] out, int oOff) {
+        MemorySegment keys = cache.keys(layer);
+        MemorySegment values = cache.values(layer);
+        long kvByteOff = type.ggmlType.bytesFor(kvOff);
+        for (int i = 0; i < headDim; i++) {
+            float x = q[qOff + i];
+            query[i] = type == KvCacheType.F16 ? Float.float16ToFloat(Float.floatToFloat16(x)) : x;
+            acc[i] = 0;
+        }
+        float sum = 0;
+        float max = Float.NEGATIVE_INFINITY;
+        for (int p = lo; p <= hi; p++) {
+            long row = cache.rowOffset(layer, p) + kvByteOff;
+            float s = format.dot(keys, row, query, 0, headDim);
+            float ms = 1.0f;
+            float vs = 1.0f;
+            if (s > max) {
+                ms = (float) Math.exp(max - s);
+                max = s;
+                scale(ms);
+            } else {
+                vs = (float) Math.exp(s - max);
+            }
+            format.dequantize(values, row, value, 0, headDim);
+            if (type == KvCacheType.F16) {
+                for (int i = 0; i < headDim; i++) {
+                    acc[i] = roundF16(Math.fma(value[i], vs, acc[i]));
+                }
+            } else {
+                for (int i = 0; i < headDim; i++) {
+                    acc[i] = Math.fma(value[i], vs, acc[i]);
+                }
+            }
+            sum = sum * ms + vs;
+        }
+        float inv = sum == 0.0f ? 0.0f : 1.0f / sum;
+        for (int i = 0; i < headDim; i++) {
+            out[oOff + i] = acc[i] * inv;
+        }
+    }
+
+    private void scale(float ms) {
+        if (type == KvCacheType.F16) {
+            for (int i = 0; i < headDim; i++) {
+                acc[i] = roundF16(acc[i] * ms);
+            }
+        } else {
+            for (int i = 0; i < headDim; i++) {
+                acc[i] *= ms;
+            }
+        }
+    }
+
+    private static float roundF16(float x) {
+        return Float.float16ToFloat(Float.floatToFloat16(x));
+    }
+}
