@@ -76,9 +76,8 @@ final class GgufParser {
                     ? "big-endian GGUF files are not supported"
                     : "unsupported GGUF version " + Integer.toUnsignedString(version) + " (supported: 2, 3)");
         }
-        reading = "tensor count";
+        reading = "the header";
         long tensorCount = count(GgufParser.minTensorInfoBytes(), "tensor count");
-        reading = "metadata count";
         long kvCount = count(8 + 4 + 1, "metadata count");
 
         Map<String, Object> values = new LinkedHashMap<>();
@@ -289,9 +288,12 @@ final class GgufParser {
     private long count(long minItemBytes, String what) throws GgufException {
         long n = i64();
         long remain = size - pos;
-        if (n < 0 || (minItemBytes > 0 && n > remain / minItemBytes) || n > Integer.MAX_VALUE - 8) {
-            throw fail(what + " " + Long.toUnsignedString(n) + " in " + reading + " is impossible: only "
-                    + remain + " bytes remain in the file");
+        if (n < 0 || n > Integer.MAX_VALUE - 8) {
+            throw fail(what + " " + Long.toUnsignedString(n) + " in " + reading + " is absurd (corrupt file?)");
+        }
+        if (n * minItemBytes > remain) {
+            throw fail(what + " " + n + " in " + reading + " needs at least " + n * minItemBytes
+                    + " bytes, but only " + remain + " remain in the file (truncated?)");
         }
         return n;
     }
