@@ -10,7 +10,8 @@ public final class TensorFormats {
 
     static {
         for (TensorFormat f : new TensorFormat[] {
-                // registered by each format implementation
+                new F32Format(), new F16Format(), new BF16Format(), new Q8_0Format(),
+                new Q4_0Format(), new Q4_1Format(), new Q5_0Format(), new Q5_1Format(),
         }) {
             FORMATS.put(f.type(), f);
         }

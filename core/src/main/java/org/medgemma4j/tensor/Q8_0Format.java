@@ -1,0 +1,94 @@
+package org.medgemma4j.tensor;
+
+import static org.medgemma4j.tensor.Ggml.FS;
+import static org.medgemma4j.tensor.Ggml.L;
+import static org.medgemma4j.tensor.Ggml.SHORT_LE;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+
+/** Blocks of 32: an f16 scale d, then 32 signed bytes q; value = q*d. */
+public final class Q8_0Format implements TensorFormat {
+
+    private static final int QK = 32;
+    private static final int BLOCK = 34;
+
+    @Override
+    public GgmlType type() {
+        return GgmlType.Q8_0;
+    }
+
+    @Override
+    public void dequantize(MemorySegment src, long offset, float[] dst, int dstOffset, int n) {
+        Ggml.checkBlocks(GgmlType.Q8_0, n);
+        for (int b = 0; b < n / QK; b++) {
+            long o = offset + (long) b * BLOCK;
+            float d = Ggml.f16(src, o);
+            for (int j = 0; j < QK; j++) {
+                dst[dstOffset + b * QK + j] = src.get(ValueLayout.JAVA_BYTE, o + 2 + j) * d;
+            }
+        }
+    }
+
+    @Override
+    public float dot(MemorySegment w, long offset, float[] x, int xOffset, int n) {
+        Ggml.checkBlocks(GgmlType.Q8_0, n);
+        return Ggml.VECTOR ? dotVector(w, offset, x, xOffset, n) : dotScalar(w, offset, x, xOffset, n);
+    }
+
+    static float dotVector(MemorySegment w, long offset, float[] x, int xOffset, int n) {
+        FloatVector acc = FloatVector.zero(FS);
+        for (int b = 0; b < n / QK; b++) {
+            long o = offset + (long) b * BLOCK;
+            int xi = xOffset + b * QK;
+            // sum q*x over the block, then scale once by d
+            FloatVector s = Ggml.toFloats(Ggml.bytes(w, o + 2)).mul(FloatVector.fromArray(FS, x, xi));
+            for (int k = L; k < QK; k += L) {
+                s = Ggml.toFloats(Ggml.bytes(w, o + 2 + k)).fma(FloatVector.fromArray(FS, x, xi + k), s);
+            }
+            acc = s.fma(FloatVector.broadcast(FS, Ggml.f16(w, o)), acc);
+        }
+        return acc.reduceLanes(VectorOperators.ADD);
+    }
+
+    static float dotScalar(MemorySegment w, long offset, float[] x, int xOffset, int n) {
+        float acc = 0;
+        for (int b = 0; b < n / QK; b++) {
+            long o = offset + (long) b * BLOCK;
+            float s = 0;
+            for (int j = 0; j < QK; j++) {
+                s += w.get(ValueLayout.JAVA_BYTE, o + 2 + j) * x[xOffset + b * QK + j];
+            }
+            acc += Ggml.f16(w, o) * s;
+        }
+        return acc;
+    }
+
+    @Override
+    public boolean canQuantize() {
+        return true;
+    }
+
+    /** quantize_row_q8_0_ref: d = amax/127, q = roundf(x/d). */
+    @Override
+    public void quantize(float[] src, int srcOffset, MemorySegment dst, long offset, int n) {
+        Ggml.checkBlocks(GgmlType.Q8_0, n);
+        for (int b = 0; b < n / QK; b++) {
+            int s0 = srcOffset + b * QK;
+            long o = offset + (long) b * BLOCK;
+            float amax = 0;
+            for (int j = 0; j < QK; j++) {
+                float a = Math.abs(src[s0 + j]);
+                amax = amax > a ? amax : a;
+            }
+            float d = amax / 127;
+            float id = d != 0 ? 1.0f / d : 0.0f;
+            dst.set(SHORT_LE, o, Ggml.toF16(d));
+            for (int j = 0; j < QK; j++) {
+                dst.set(ValueLayout.JAVA_BYTE, o + 2 + j, (byte) Ggml.cvtt(Ggml.roundf(src[s0 + j] * id)));
+            }
+        }
+    }
+}
