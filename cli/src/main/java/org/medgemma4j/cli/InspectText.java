@@ -45,8 +45,8 @@ final class InspectText {
         }
 
         TensorTotals totals = TensorTotals.of(g.tensors());
-        out.printf(Locale.ROOT, "* %,d parameters (%s), %,d bytes of tensor data%n",
-                totals.params(), human(totals.params(), 1000, ""), totals.bytes());
+        out.printf(Locale.ROOT, "* %,d parameters%s, %,d bytes of tensor data%n", totals.params(),
+                totals.params() >= 1000 ? " (" + human(totals.params(), 1000, "") + ")" : "", totals.bytes());
         out.printf(Locale.ROOT, "  %-7s | %7s | %16s | %16s%n", "type", "tensors", "parameters", "bytes");
         for (Map.Entry<GgmlType, TensorTotals.TypeTotals> e : totals.byType().entrySet()) {
             TensorTotals.TypeTotals t = e.getValue();
