@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.channels.FileChannel;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -91,6 +92,8 @@ public final class GgufFile implements AutoCloseable {
             return ch.map(FileChannel.MapMode.READ_ONLY, 0, size, arena);
         } catch (NoSuchFileException e) {
             throw new GgufException(p, "no such file");
+        } catch (AccessDeniedException e) {
+            throw new GgufException(p, "permission denied");
         } catch (GgufException e) {
             throw e;
         } catch (IOException e) {
@@ -100,7 +103,8 @@ public final class GgufFile implements AutoCloseable {
 
     /** The file itself, or all parts of a split model named in llama.cpp's gguf-split style. */
     private static List<Path> partsOf(Path path) throws GgufException {
-        Matcher m = SPLIT.matcher(path.getFileName().toString());
+        Path name = path.getFileName(); // null for a root folder
+        Matcher m = SPLIT.matcher(name == null ? "" : name.toString());
         if (!m.matches()) {
             return List.of(path);
         }

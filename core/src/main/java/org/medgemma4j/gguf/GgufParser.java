@@ -24,6 +24,14 @@ final class GgufParser {
     static final int DEFAULT_ALIGNMENT = 32;
     static final int MAX_DIMS = 4; // GGML_MAX_DIMS
     static final int MAX_NAME = 64; // GGML_MAX_NAME, including the terminating zero in ggml
+    /**
+     * Heap the decoded metadata may take. The file size alone does not bound it: a one-byte UINT8 is
+     * held as an 8-byte long and an empty string as an object of some 48 bytes. A Gemma 3 vocabulary
+     * of 262k tokens takes about 20 MiB.
+     */
+    static final long MAX_METADATA_HEAP = 256L << 20;
+    /** llama.cpp refuses arrays of arrays; we read a few levels, but a deep chain must not overflow the stack. */
+    static final int MAX_ARRAY_NESTING = 8;
 
     private static final ValueLayout.OfInt I32 = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     private static final ValueLayout.OfLong I64 = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
@@ -40,6 +48,7 @@ final class GgufParser {
     private final MemorySegment bytes;
     private final long size;
     private long pos;
+    private long heap;
     private String reading = "header";
 
     private GgufParser(Path file, MemorySegment bytes) {
@@ -67,9 +76,8 @@ final class GgufParser {
                     ? "big-endian GGUF files are not supported"
                     : "unsupported GGUF version " + Integer.toUnsignedString(version) + " (supported: 2, 3)");
         }
-        reading = "tensor count";
+        reading = "the header";
         long tensorCount = count(GgufParser.minTensorInfoBytes(), "tensor count");
-        reading = "metadata count";
         long kvCount = count(8 + 4 + 1, "metadata count");
 
         Map<String, Object> values = new LinkedHashMap<>();
@@ -189,7 +197,7 @@ final class GgufParser {
             case FLOAT64 -> bytes.get(F64, take(8));
             case BOOL -> bool();
             case STRING -> string();
-            case ARRAY -> array();
+            case ARRAY -> array(1);
         };
     }
 
@@ -201,10 +209,18 @@ final class GgufParser {
         return b == 1;
     }
 
-    private GgufArray array() throws GgufException {
+    private GgufArray array(int depth) throws GgufException {
+        if (depth > MAX_ARRAY_NESTING) {
+            throw fail(reading + " has arrays nested more than " + MAX_ARRAY_NESTING + " deep");
+        }
         GgufValueType type = valueType();
         long n = count(type.minBytes(), "array length");
         int len = (int) n; // count() bounds n by the remaining bytes, and arrays beyond int range are refused there
+        charge(n * switch (type) {
+            case FLOAT32 -> 4;
+            case BOOL -> 1;
+            default -> 8; // longs, doubles, references
+        });
         return switch (type) {
             case FLOAT32 -> {
                 float[] v = new float[len];
@@ -233,7 +249,7 @@ final class GgufParser {
             case ARRAY -> {
                 GgufArray[] v = new GgufArray[len];
                 for (int i = 0; i < len; i++) {
-                    v[i] = array();
+                    v[i] = array(depth + 1);
                 }
                 yield new GgufArray(type, v);
             }
@@ -262,10 +278,8 @@ final class GgufParser {
             throw fail("string length " + Long.toUnsignedString(len) + " in " + reading + " exceeds the "
                     + (size - pos) + " bytes left in the file");
         }
-        byte[] b = new byte[(int) Math.min(len, Integer.MAX_VALUE - 8)];
-        if (b.length != len) {
-            throw fail("string of " + len + " bytes in " + reading + " is too long");
-        }
+        charge(48 + len);
+        byte[] b = new byte[(int) len]; // charge() keeps len far below 2^31
         MemorySegment.copy(bytes, ValueLayout.JAVA_BYTE, take(len), b, 0, b.length);
         return new String(b, StandardCharsets.UTF_8);
     }
@@ -274,11 +288,23 @@ final class GgufParser {
     private long count(long minItemBytes, String what) throws GgufException {
         long n = i64();
         long remain = size - pos;
-        if (n < 0 || (minItemBytes > 0 && n > remain / minItemBytes) || n > Integer.MAX_VALUE - 8) {
-            throw fail(what + " " + Long.toUnsignedString(n) + " in " + reading + " is impossible: only "
-                    + remain + " bytes remain in the file");
+        if (n < 0 || n > Integer.MAX_VALUE - 8) {
+            throw fail(what + " " + Long.toUnsignedString(n) + " in " + reading + " is absurd (corrupt file?)");
+        }
+        if (n * minItemBytes > remain) {
+            throw fail(what + " " + n + " in " + reading + " needs at least " + n * minItemBytes
+                    + " bytes, but only " + remain + " remain in the file (truncated?)");
         }
         return n;
+    }
+
+    /** Counts heap the metadata will take, refusing a header whose metadata would not fit in memory. */
+    private void charge(long bytes) throws GgufException {
+        heap += bytes;
+        if (heap > MAX_METADATA_HEAP) {
+            throw fail("metadata too large: " + reading + " would take the decoded metadata past "
+                    + (MAX_METADATA_HEAP >> 20) + " MiB of memory");
+        }
     }
 
     private static long minTensorInfoBytes() {
