@@ -86,14 +86,7 @@ public final class Sampler {
             probs = new float[k];
         }
         if (k == logits.length) {
-            Integer[] all = new Integer[logits.length];
-            for (int i = 0; i < all.length; i++) {
-                all[i] = i;
-            }
-            Arrays.sort(all, (a, b) -> Float.compare(logits[b], logits[a]));
-            for (int i = 0; i < k; i++) {
-                candidates[i] = all[i];
-            }
+            sortAll(logits);
             return k;
         }
         // a min-heap of the best k seen so far
@@ -115,6 +108,20 @@ public final class Sampler {
             siftDown(logits, 0, end);
         }
         return size;
+    }
+
+    /** All ids by logit descending, ties by id: one primitive sort of (order-preserving logit bits, id). */
+    private void sortAll(float[] logits) {
+        long[] keys = new long[logits.length];
+        for (int i = 0; i < keys.length; i++) {
+            int bits = Float.floatToIntBits(logits[i]);
+            int ordered = bits ^ ((bits >> 31) & 0x7FFFFFFF); // signed order equals float order
+            keys[i] = ((long) ~ordered << 32) | i;
+        }
+        Arrays.sort(keys);
+        for (int i = 0; i < keys.length; i++) {
+            candidates[i] = (int) keys[i];
+        }
     }
 
     private void siftUp(float[] logits, int i) {
