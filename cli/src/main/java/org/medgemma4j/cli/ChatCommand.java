@@ -1,0 +1,83 @@
+package org.medgemma4j.cli;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.Callable;
+import org.medgemma4j.generate.ChatSession;
+import org.medgemma4j.generate.ContextOverflowException;
+import org.medgemma4j.generate.GenerationResult;
+import org.medgemma4j.generate.LoadedModel;
+import org.medgemma4j.generate.Session;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code medgemma chat -m MODEL}: an interactive, multi-turn conversation. */
+@Command(name = "chat", mixinStandardHelpOptions = true,
+        description = "Chat interactively (one message per line; /clear starts over, /bye or end of input quits). Research use only.")
+final class ChatCommand implements Callable<Integer> {
+
+    @Mixin
+    ModelOptions model;
+
+    @Mixin
+    SamplingOptions sampling;
+
+    @Option(names = "--system", paramLabel = "TEXT", description = "a system prompt")
+    String system;
+
+    @Option(names = "--show-thinking", description = "print MedGemma's thinking block (to stderr)")
+    boolean showThinking;
+
+    @Option(names = {"-v", "--verbose"}, description = "print timings to stderr after each answer")
+    boolean verbose;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        var decoder = StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPLACE).onUnmappableCharacter(CodingErrorAction.REPLACE);
+        BufferedReader in = new BufferedReader(new InputStreamReader(System.in, decoder));
+        try (LoadedModel m = model.open(); Session session = model.newSession(m)) {
+            ChatSession chat = new ChatSession(session, m.template(), system);
+            while (true) {
+                out.print("> ");
+                out.flush();
+                String line = in.readLine();
+                if (line == null || line.strip().equals("/bye")) {
+                    break;
+                }
+                if (line.strip().equals("/clear")) {
+                    chat.clear();
+                    continue;
+                }
+                if (line.isBlank()) {
+                    continue;
+                }
+                try {
+                    GenerationResult r = chat.send(line, sampling.toOptions(), Streams.printing(out, err, showThinking));
+                    out.println();
+                    out.flush();
+                    if (verbose) {
+                        Timings.print(err, r);
+                    }
+                } catch (ContextOverflowException e) {
+                    err.println("medgemma: " + e.getMessage() + "; /clear starts a new conversation");
+                    err.flush();
+                }
+            }
+        }
+        out.println();
+        out.flush();
+        return 0;
+    }
+}

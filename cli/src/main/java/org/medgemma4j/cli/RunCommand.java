@@ -1,0 +1,72 @@
+package org.medgemma4j.cli;
+
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.medgemma4j.generate.ChatMessage;
+import org.medgemma4j.generate.GenerationResult;
+import org.medgemma4j.generate.LoadedModel;
+import org.medgemma4j.generate.Session;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code medgemma run -m MODEL "prompt"}: one answer, streamed. */
+@Command(name = "run", mixinStandardHelpOptions = true,
+        description = "Answer one prompt with the chat template, streaming the answer. Research use only.")
+final class RunCommand implements Callable<Integer> {
+
+    @Mixin
+    ModelOptions model;
+
+    @Mixin
+    SamplingOptions sampling;
+
+    @Parameters(paramLabel = "PROMPT", description = "the prompt")
+    String prompt;
+
+    @Option(names = "--system", paramLabel = "TEXT", description = "a system prompt")
+    String system;
+
+    @Option(names = "--raw", description = "continue the prompt as plain text, without the chat template")
+    boolean raw;
+
+    @Option(names = "--show-thinking", description = "print MedGemma's thinking block (to stderr)")
+    boolean showThinking;
+
+    @Option(names = {"-v", "--verbose"}, description = "print timings to stderr")
+    boolean verbose;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        try (LoadedModel m = model.open(); Session session = model.newSession(m)) {
+            int[] tokens;
+            if (raw) {
+                tokens = m.tokenizer().encode(prompt, true, false);
+            } else {
+                List<ChatMessage> messages = new ArrayList<>();
+                if (system != null) {
+                    messages.add(ChatMessage.system(system));
+                }
+                messages.add(ChatMessage.user(prompt));
+                tokens = m.template().encode(messages, true);
+            }
+            GenerationResult r = session.generate(tokens, sampling.toOptions(), Streams.printing(out, err, showThinking));
+            out.println();
+            out.flush();
+            if (verbose) {
+                Timings.print(err, r);
+            }
+        }
+        return 0;
+    }
+}
