@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** The medgemma command line: one subcommand per job. */
 @Command(name = "medgemma", mixinStandardHelpOptions = true, version = "medgemma4j 0.1.0",
         description = "Run MedGemma (Gemma 3) GGUF models in pure Java. Research use only.",
-        subcommands = {CommandLine.HelpCommand.class})
+        subcommands = {CommandLine.HelpCommand.class, TokenizeCommand.class, DetokenizeCommand.class})
 public final class Main {
 
     public static void main(String[] args) {
