@@ -10,7 +10,8 @@ import picocli.CommandLine.Command;
 /** The medgemma command line: one subcommand per job. */
 @Command(name = "medgemma", mixinStandardHelpOptions = true, version = "medgemma4j 0.1.0",
         description = "Run MedGemma (Gemma 3) GGUF models in pure Java. Research use only.",
-        subcommands = {CommandLine.HelpCommand.class, InspectCommand.class})
+        subcommands = {CommandLine.HelpCommand.class, RunCommand.class, ChatCommand.class, InspectCommand.class,
+                TokenizeCommand.class, DetokenizeCommand.class, GenerateCommand.class, LogitsCommand.class})
 public final class Main {
 
     public static void main(String[] args) {
@@ -23,15 +24,17 @@ public final class Main {
     }
 
     /**
-     * A file that cannot be read (GgufException, a missing file, any I/O error) is the user's problem,
-     * not a bug: one line naming the file, exit code 1. Anything else is a bug and keeps its stack trace.
+     * A file that cannot be read (GgufException, a missing file, any I/O error) or an invalid request
+     * (IllegalArgumentException: a bad option value, a prompt longer than the context) is the user's
+     * problem, not a bug: one line, exit code 1. Anything else is a bug and keeps its stack trace.
      */
     private static int reportFailure(Exception e, CommandLine cmd, CommandLine.ParseResult parsed) throws Exception {
         IOException io = e instanceof UncheckedIOException u ? u.getCause() : e instanceof IOException i ? i : null;
-        if (io == null) {
+        String message = io != null ? describe(io) : e instanceof IllegalArgumentException bad ? bad.getMessage() : null;
+        if (message == null) {
             throw e;
         }
-        cmd.getErr().println("medgemma: " + describe(io));
+        cmd.getErr().println("medgemma: " + message);
         cmd.getErr().flush();
         return 1;
     }

@@ -83,7 +83,7 @@ public final class Oracle {
         return runWithInput(null, cmd);
     }
 
-    private static String runWithInput(String stdin, String... cmd) {
+    static String runWithInput(String stdin, String... cmd) {
         try {
             ProcessBuilder pb = new ProcessBuilder(cmd);
             pb.environment().put("LLAMA_ORACLE_LIB", libDirOrEmpty(cmd));
