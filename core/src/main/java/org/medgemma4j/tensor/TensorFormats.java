@@ -11,6 +11,7 @@ public final class TensorFormats {
     static {
         for (TensorFormat f : new TensorFormat[] {
                 // registered by each format implementation
+                new Q2_KFormat(), new Q3_KFormat(), new Q4_KFormat(), new Q5_KFormat(), new Q6_KFormat(),
         }) {
             FORMATS.put(f.type(), f);
         }
