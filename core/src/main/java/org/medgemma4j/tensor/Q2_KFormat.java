@@ -1,0 +1,168 @@
+package org.medgemma4j.tensor;
+
+import static org.medgemma4j.tensor.KQuants.F;
+import static org.medgemma4j.tensor.KQuants.L;
+import static org.medgemma4j.tensor.KQuants.QK_K;
+import static org.medgemma4j.tensor.KQuants.bytesAsInts;
+import static org.medgemma4j.tensor.KQuants.f16;
+import static org.medgemma4j.tensor.KQuants.nearestInt;
+
+import java.lang.foreign.MemorySegment;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorOperators;
+
+/**
+ * Q2_K: super-blocks of 256 values in 16 sub-blocks of 16, x = d*sc*q - dmin*m with 2-bit q and 4-bit
+ * sc, m. Block (84 bytes): 16 bytes of scales (sc low nibble, m high), 64 bytes of 2-bit pairs,
+ * f16 d, f16 dmin. In half n, value 32j+l takes bits 2j..2j+1 of qs[32n+l].
+ */
+final class Q2_KFormat implements TensorFormat {
+
+    private static final int BLOCK_BYTES = 84;
+    private static final int QS = 16;
+    private static final int D = 80;
+
+    @Override
+    public GgmlType type() {
+        return GgmlType.Q2_K;
+    }
+
+    @Override
+    public void dequantize(MemorySegment src, long offset, float[] dst, int dstOffset, int n) {
+        KQuants.checkBlocks(n);
+        for (int b = 0; b < n / QK_K; b++) {
+            long bo = offset + (long) b * BLOCK_BYTES;
+            float d = f16(src, bo + D);
+            float min = f16(src, bo + D + 2);
+            for (int half = 0; half < 2; half++) {
+                long q = bo + QS + 32L * half;
+                for (int j = 0; j < 4; ++j) {
+                    int y = dstOffset + b * QK_K + 128 * half + 32 * j;
+                    for (int l = 0; l < 32; ++l) {
+                        int sc = KQuants.u8(src, bo + 8 * half + 2 * j + l / 16);
+                        float dl = d * (sc & 0xF);
+                        float ml = min * (sc >> 4);
+                        dst[y + l] = dl * ((KQuants.u8(src, q + l) >> (2 * j)) & 3) - ml;
+                    }
+                }
+            }
+        }
+    }
+
+    @Override
+    public float dot(MemorySegment w, long offset, float[] x, int xOffset, int n) {
+        KQuants.checkBlocks(n);
+        return KQuants.VECTOR ? dotVector(w, offset, x, xOffset, n) : dotScalar(w, offset, x, xOffset, n);
+    }
+
+    private float dotScalar(MemorySegment w, long offset, float[] x, int xOffset, int n) {
+        float[] tmp = new float[QK_K];
+        float sum = 0;
+        for (int b = 0; b < n / QK_K; b++) {
+            dequantize(w, offset + (long) b * BLOCK_BYTES, tmp, 0, QK_K);
+            for (int i = 0; i < QK_K; i++) {
+                sum += tmp[i] * x[xOffset + b * QK_K + i];
+            }
+        }
+        return sum;
+    }
+
+    private static float dotVector(MemorySegment w, long offset, float[] x, int xOffset, int n) {
+        FloatVector acc = FloatVector.zero(F);
+        FloatVector accMin = FloatVector.zero(F);
+        for (int b = 0; b < n / QK_K; b++) {
+            long bo = offset + (long) b * BLOCK_BYTES;
+            float d = f16(w, bo + D);
+            float dmin = f16(w, bo + D + 2);
+            for (int half = 0; half < 2; half++) {
+                long q = bo + QS + 32L * half;
+                for (int h = 0; h < 32; h += L) {
+                    IntVector qv = bytesAsInts(w, q + h);
+                    for (int j = 0; j < 4; ++j) {
+                        FloatVector v = (FloatVector) qv.lanewise(VectorOperators.LSHR, 2 * j).and(3)
+                                .convert(VectorOperators.I2F, 0);
+                        FloatVector xv = FloatVector.fromArray(F, x, xOffset + b * QK_K + 128 * half + 32 * j + h);
+                        int sc = KQuants.u8(w, bo + 8 * half + 2 * j + h / 16);
+                        acc = v.mul(xv).fma(FloatVector.broadcast(F, d * (sc & 0xF)), acc);
+                        accMin = xv.fma(FloatVector.broadcast(F, dmin * (sc >> 4)), accMin);
+                    }
+                }
+            }
+        }
+        return acc.reduceLanes(VectorOperators.ADD) - accMin.reduceLanes(VectorOperators.ADD);
+    }
+
+    @Override
+    public boolean canQuantize() {
+        return true;
+    }
+
+    @Override
+    public void quantize(float[] src, int srcOffset, MemorySegment dst, long offset, int n) {
+        KQuants.checkBlocks(n);
+        int[] levels = new int[QK_K];
+        int[] laux = new int[16];
+        float[] weights = new float[16];
+        float[] mins = new float[16];
+        float[] scales = new float[16];
+        byte[] block = new byte[BLOCK_BYTES];
+        final float q4scale = 15.f;
+        for (int b = 0; b < n / QK_K; b++) {
+            int xb = srcOffset + b * QK_K;
+            float maxScale = 0;
+            float maxMin = 0;
+            for (int j = 0; j < 16; ++j) {
+                for (int l = 0; l < 16; ++l) {
+                    weights[l] = Math.abs(src[xb + 16 * j + l]);
+                }
+                scales[j] = KQuants.makeQkx2Quants(16, 3, src, xb + 16 * j, weights, levels, 16 * j, mins, j, laux,
+                        -0.5f, 0.1f, 15, true);
+                if (scales[j] > maxScale) {
+                    maxScale = scales[j];
+                }
+                if (mins[j] > maxMin) {
+                    maxMin = mins[j];
+                }
+            }
+            short dBits;
+            short dminBits;
+            if (maxScale > 0) {
+                float iscale = q4scale / maxScale;
+                for (int j = 0; j < 16; ++j) {
+                    block[j] = (byte) nearestInt(iscale * scales[j]);
+                }
+                dBits = Float.floatToFloat16(maxScale / q4scale);
+            } else {
+                java.util.Arrays.fill(block, 0, 16, (byte) 0);
+                dBits = Float.floatToFloat16(0.f);
+            }
+            if (maxMin > 0) {
+                float iscale = q4scale / maxMin;
+                for (int j = 0; j < 16; ++j) {
+                    block[j] |= (byte) (nearestInt(iscale * mins[j]) << 4);
+                }
+                dminBits = Float.floatToFloat16(maxMin / q4scale);
+            } else {
+                dminBits = Float.floatToFloat16(0.f);
+            }
+            for (int j = 0; j < 16; ++j) {
+                float d = Float.float16ToFloat(dBits) * (block[j] & 0xF);
+                if (d == 0) {
+                    continue;
+                }
+                float dm = Float.float16ToFloat(dminBits) * ((block[j] & 0xFF) >> 4);
+                for (int ii = 0; ii < 16; ++ii) {
+                    int l = nearestInt((src[xb + 16 * j + ii] + dm) / d);
+                    levels[16 * j + ii] = Math.max(0, Math.min(3, l));
+                }
+            }
+            KQuants.pack2Bits(levels, block, QS);
+            block[D] = (byte) dBits;
+            block[D + 1] = (byte) (dBits >> 8);
+            block[D + 2] = (byte) dminBits;
+            block[D + 3] = (byte) (dminBits >> 8);
+            MemorySegment.copy(block, 0, dst, KQuants.BYTE, offset + (long) b * BLOCK_BYTES, BLOCK_BYTES);
+        }
+    }
+}

@@ -1,0 +1,179 @@
+package org.medgemma4j.tensor;
+
+import static org.medgemma4j.tensor.KQuants.F;
+import static org.medgemma4j.tensor.KQuants.L;
+import static org.medgemma4j.tensor.KQuants.QK_K;
+import static org.medgemma4j.tensor.KQuants.bytesAsInts;
+import static org.medgemma4j.tensor.KQuants.f16;
+import static org.medgemma4j.tensor.KQuants.nearestInt;
+
+import java.lang.foreign.MemorySegment;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorOperators;
+
+/**
+ * Q6_K: super-blocks of 256 values in 16 sub-blocks of 16, x = d*sc*(q-32) with 6-bit q and int8 sc.
+ * Block (210 bytes): 128 bytes of low nibbles, 64 bytes of high 2-bit pairs, 16 int8 scales, f16 d.
+ * Each half of 128 values uses 64 ql and 32 qh bytes: value l+32*i takes a nibble of ql[l] or
+ * ql[l+32] and bits 2i..2i+1 of qh[l].
+ */
+final class Q6_KFormat implements TensorFormat {
+
+    private static final int BLOCK_BYTES = 210;
+    private static final int QH = 128;
+    private static final int SCALES = 192;
+    private static final int D = 208;
+
+    @Override
+    public GgmlType type() {
+        return GgmlType.Q6_K;
+    }
+
+    @Override
+    public void dequantize(MemorySegment src, long offset, float[] dst, int dstOffset, int n) {
+        KQuants.checkBlocks(n);
+        for (int b = 0; b < n / QK_K; b++) {
+            long bo = offset + (long) b * BLOCK_BYTES;
+            float d = f16(src, bo + D);
+            for (int half = 0; half < 2; half++) {
+                long ql = bo + 64L * half;
+                long qh = bo + QH + 32L * half;
+                long sc = bo + SCALES + 8L * half;
+                int y = dstOffset + b * QK_K + 128 * half;
+                for (int l = 0; l < 32; ++l) {
+                    int is = l / 16;
+                    int a = KQuants.u8(src, ql + l);
+                    int c = KQuants.u8(src, ql + l + 32);
+                    int h = KQuants.u8(src, qh + l);
+                    int q1 = ((a & 0xF) | ((h & 3) << 4)) - 32;
+                    int q2 = ((c & 0xF) | (((h >> 2) & 3) << 4)) - 32;
+                    int q3 = ((a >> 4) | (((h >> 4) & 3) << 4)) - 32;
+                    int q4 = ((c >> 4) | (((h >> 6) & 3) << 4)) - 32;
+                    dst[y + l] = d * src.get(KQuants.BYTE, sc + is) * q1;
+                    dst[y + l + 32] = d * src.get(KQuants.BYTE, sc + is + 2) * q2;
+                    dst[y + l + 64] = d * src.get(KQuants.BYTE, sc + is + 4) * q3;
+                    dst[y + l + 96] = d * src.get(KQuants.BYTE, sc + is + 6) * q4;
+                }
+            }
+        }
+    }
+
+    @Override
+    public float dot(MemorySegment w, long offset, float[] x, int xOffset, int n) {
+        KQuants.checkBlocks(n);
+        return KQuants.VECTOR ? dotVector(w, offset, x, xOffset, n) : dotScalar(w, offset, x, xOffset, n);
+    }
+
+    private float dotScalar(MemorySegment w, long offset, float[] x, int xOffset, int n) {
+        float[] tmp = new float[QK_K];
+        float sum = 0;
+        for (int b = 0; b < n / QK_K; b++) {
+            dequantize(w, offset + (long) b * BLOCK_BYTES, tmp, 0, QK_K);
+            for (int i = 0; i < QK_K; i++) {
+                sum += tmp[i] * x[xOffset + b * QK_K + i];
+            }
+        }
+        return sum;
+    }
+
+    /**
+     * One pass over L columns l of a half yields the four vectors at l, l+32, l+64, l+96; each lies in
+     * one 16-wide sub-block, so q-32 is accumulated per scale and scaled once per block.
+     */
+    private static float dotVector(MemorySegment w, long offset, float[] x, int xOffset, int n) {
+        FloatVector acc = FloatVector.zero(F);
+        for (int b = 0; b < n / QK_K; b++) {
+            long bo = offset + (long) b * BLOCK_BYTES;
+            float d = f16(w, bo + D);
+            for (int half = 0; half < 2; half++) {
+                long ql = bo + 64L * half;
+                long qh = bo + QH + 32L * half;
+                long sc = bo + SCALES + 8L * half;
+                int xb = xOffset + b * QK_K + 128 * half;
+                for (int h = 0; h < 32; h += L) {
+                    IntVector a = bytesAsInts(w, ql + h);
+                    IntVector c = bytesAsInts(w, ql + 32 + h);
+                    IntVector hv = bytesAsInts(w, qh + h);
+                    IntVector q1 = a.and(0xF).or(hv.and(3).lanewise(VectorOperators.LSHL, 4)).sub(32);
+                    IntVector q2 = c.and(0xF).or(hv.and(0xC).lanewise(VectorOperators.LSHL, 2)).sub(32);
+                    IntVector q3 = a.lanewise(VectorOperators.LSHR, 4).or(hv.and(0x30)).sub(32);
+                    IntVector q4 = c.lanewise(VectorOperators.LSHR, 4).or(hv.lanewise(VectorOperators.LSHR, 2).and(0x30)).sub(32);
+                    int is = h / 16;
+                    FloatVector p1 = toFloat(q1).mul(FloatVector.fromArray(F, x, xb + h));
+                    FloatVector p2 = toFloat(q2).mul(FloatVector.fromArray(F, x, xb + 32 + h));
+                    FloatVector p3 = toFloat(q3).mul(FloatVector.fromArray(F, x, xb + 64 + h));
+                    FloatVector p4 = toFloat(q4).mul(FloatVector.fromArray(F, x, xb + 96 + h));
+                    acc = p1.fma(FloatVector.broadcast(F, d * w.get(KQuants.BYTE, sc + is)), acc);
+                    acc = p2.fma(FloatVector.broadcast(F, d * w.get(KQuants.BYTE, sc + is + 2)), acc);
+                    acc = p3.fma(FloatVector.broadcast(F, d * w.get(KQuants.BYTE, sc + is + 4)), acc);
+                    acc = p4.fma(FloatVector.broadcast(F, d * w.get(KQuants.BYTE, sc + is + 6)), acc);
+                }
+            }
+        }
+        return acc.reduceLanes(VectorOperators.ADD);
+    }
+
+    private static FloatVector toFloat(IntVector v) {
+        return (FloatVector) v.convert(VectorOperators.I2F, 0);
+    }
+
+    @Override
+    public boolean canQuantize() {
+        return true;
+    }
+
+    @Override
+    public void quantize(float[] src, int srcOffset, MemorySegment dst, long offset, int n) {
+        KQuants.checkBlocks(n);
+        int[] levels = new int[QK_K];
+        float[] scales = new float[16];
+        byte[] block = new byte[BLOCK_BYTES];
+        for (int b = 0; b < n / QK_K; b++) {
+            int xb = srcOffset + b * QK_K;
+            float maxScale = 0;
+            float maxAbsScale = 0;
+            for (int ib = 0; ib < 16; ++ib) {
+                float scale = KQuants.makeQxQuants(16, 32, src, xb + 16 * ib, levels, 16 * ib);
+                scales[ib] = scale;
+                float absScale = Math.abs(scale);
+                if (absScale > maxAbsScale) {
+                    maxAbsScale = absScale;
+                    maxScale = scale;
+                }
+            }
+            java.util.Arrays.fill(block, (byte) 0);
+            if (maxAbsScale >= KQuants.GROUP_MAX_EPS) {
+                float iscale = -128.f / maxScale;
+                short dBits = Float.floatToFloat16(1 / iscale);
+                for (int ib = 0; ib < 16; ++ib) {
+                    block[SCALES + ib] = (byte) Math.min(127, nearestInt(iscale * scales[ib]));
+                }
+                for (int j = 0; j < 16; ++j) {
+                    float d = Float.float16ToFloat(dBits) * block[SCALES + j];
+                    if (d == 0) {
+                        continue;
+                    }
+                    for (int ii = 0; ii < 16; ++ii) {
+                        int l = nearestInt(src[xb + 16 * j + ii] / d);
+                        levels[16 * j + ii] = Math.max(-32, Math.min(31, l)) + 32;
+                    }
+                }
+                for (int j = 0, ql = 0, qh = QH; j < QK_K; j += 128, ql += 64, qh += 32) {
+                    for (int l = 0; l < 32; ++l) {
+                        int q1 = levels[j + l];
+                        int q2 = levels[j + l + 32];
+                        int q3 = levels[j + l + 64];
+                        int q4 = levels[j + l + 96];
+                        block[ql + l] = (byte) ((q1 & 0xF) | ((q3 & 0xF) << 4));
+                        block[ql + l + 32] = (byte) ((q2 & 0xF) | ((q4 & 0xF) << 4));
+                        block[qh + l] = (byte) ((q1 >> 4) | ((q2 >> 4) << 2) | ((q3 >> 4) << 4) | ((q4 >> 4) << 6));
+                    }
+                }
+                block[D] = (byte) dBits;
+                block[D + 1] = (byte) (dBits >> 8);
+            }
+            MemorySegment.copy(block, 0, dst, KQuants.BYTE, offset + (long) b * BLOCK_BYTES, BLOCK_BYTES);
+        }
+    }
+}
