@@ -7,7 +7,6 @@ import org.medgemma4j.model.KvCache;
 import org.medgemma4j.model.KvCacheType;
 import org.medgemma4j.sampling.Sampler;
 import org.medgemma4j.tensor.WorkerPool;
-import org.medgemma4j.tokenizer.StreamingDetokenizer;
 import org.medgemma4j.tokenizer.Tokenizer;
 import org.medgemma4j.tokenizer.Vocabulary;
 
@@ -22,8 +21,6 @@ public final class Session implements AutoCloseable {
     private final Tokenizer tokenizer;
     private final KvCache cache;
     private final Gemma3Inference inference;
-    private final int thinkStart;
-    private final int thinkEnd;
     /** The sequence: its first {@code cached} tokens have their keys and values in the cache. */
     private final int[] sequence;
     private int cached;
@@ -37,9 +34,6 @@ public final class Session implements AutoCloseable {
         this.inference = new Gemma3Inference(model, cache, pool, maxBatch);
         this.logits = new float[model.config().vocabSize()];
         this.sequence = new int[cache.contextLength()];
-        Vocabulary v = tokenizer.vocabulary();
-        this.thinkStart = v.id("<unused94>");
-        this.thinkEnd = v.id("<unused95>");
     }
 
     public Tokenizer tokenizer() {
@@ -77,14 +71,11 @@ public final class Session implements AutoCloseable {
         long t1 = System.nanoTime();
 
         Sampler sampler = new Sampler(options.sampling());
-        StreamingDetokenizer detok = new StreamingDetokenizer(tokenizer, false);
-        StopStringFilter answer = new StopStringFilter(options.stopStrings());
-        StringBuilder thinking = new StringBuilder();
-        boolean inThinking = false;
+        AnswerStream answer = new AnswerStream(tokenizer, options.stopStrings(), out);
+        Vocabulary v = tokenizer.vocabulary();
         int length = prompt.length;
         int generated = 0;
         StopReason reason = null;
-        Vocabulary v = tokenizer.vocabulary();
         while (reason == null) {
             if (out.cancelled()) {
                 reason = StopReason.CANCELLED;
@@ -97,24 +88,9 @@ public final class Session implements AutoCloseable {
             }
             sequence[length++] = token;
             generated++;
-            if (token == thinkStart && thinkStart != Vocabulary.NONE) {
-                inThinking = true;
-            } else if (token == thinkEnd && thinkEnd != Vocabulary.NONE) {
-                inThinking = false;
-            } else {
-                String text = detok.accept(token);
-                if (inThinking) {
-                    thinking.append(text);
-                    out.onThinking(text);
-                } else {
-                    emit(out, answer.accept(text));
-                    if (answer.stopped()) {
-                        reason = StopReason.STOP_STRING;
-                        break;
-                    }
-                }
-            }
-            if (options.maxTokens() >= 0 && generated >= options.maxTokens()) {
+            if (answer.accept(token)) {
+                reason = StopReason.STOP_STRING;
+            } else if (options.maxTokens() >= 0 && generated >= options.maxTokens()) {
                 reason = StopReason.MAX_TOKENS;
             } else if (length >= cache.contextLength()) {
                 reason = StopReason.CONTEXT_FULL;
@@ -123,25 +99,10 @@ public final class Session implements AutoCloseable {
                 cached = length;
             }
         }
-        if (reason != StopReason.STOP_STRING) {
-            String rest = detok.flush();
-            if (inThinking) {
-                thinking.append(rest);
-                out.onThinking(rest);
-            } else {
-                emit(out, answer.accept(rest));
-            }
-            emit(out, answer.flush());
-        }
+        answer.finish();
         long t2 = System.nanoTime();
         int[] gen = Arrays.copyOfRange(sequence, prompt.length, length);
-        return new GenerationResult(gen, answer.text(), thinking.toString(), reason, prompt.length, reused, t1 - t0, t2 - t1);
-    }
-
-    private static void emit(TokenStream out, String text) {
-        if (!text.isEmpty()) {
-            out.onText(text);
-        }
+        return new GenerationResult(gen, answer.text(), answer.thinking(), reason, prompt.length, reused, t1 - t0, t2 - t1);
     }
 
     /**

@@ -55,13 +55,23 @@ final class StopStringFilter {
         int hold = 0;
         for (String s : stops) {
             for (int len = Math.min(s.length() - 1, pending.length()); len > hold; len--) {
-                if (pending.regionMatches(pending.length() - len, s, 0, len)) {
+                if (endsWithPrefix(s, len)) {
                     hold = len;
                     break;
                 }
             }
         }
         return hold;
+    }
+
+    private boolean endsWithPrefix(String stop, int len) {
+        int from = pending.length() - len;
+        for (int i = 0; i < len; i++) {
+            if (pending.charAt(from + i) != stop.charAt(i)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Emits the first n pending characters; after a stop the rest is dropped. */

@@ -58,7 +58,7 @@ public final class F16Format implements TensorFormat {
         for (; i + L <= n; i += L) {
             a0 = halves(w, offset + 2L * i).fma(FloatVector.fromArray(FS, x, xOffset + i), a0);
         }
-        float s = a0.add(a1).reduceLanes(VectorOperators.ADD);
+        float s = Ggml.sum(a0.add(a1));
         for (; i < n; i++) {
             s += Ggml.f16(w, offset + 2L * i) * x[xOffset + i];
         }

@@ -9,6 +9,7 @@ import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShape;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -71,7 +72,28 @@ final class Ggml {
 
     /** Sum of the lanes of 4 accumulators, added pairwise. */
     static float sum(FloatVector a, FloatVector b, FloatVector c, FloatVector d) {
-        return a.add(b).add(c.add(d)).reduceLanes(VectorOperators.ADD);
+        return sum(a.add(b).add(c.add(d)));
+    }
+
+    // Lane i swapped with lane i ^ k: folding halves onto each other.
+    private static final VectorShuffle<Float> FOLD8 = VectorShuffle.fromOp(FS, i -> (i ^ 8) % L);
+    private static final VectorShuffle<Float> FOLD4 = VectorShuffle.fromOp(FS, i -> i ^ 4);
+    private static final VectorShuffle<Float> FOLD2 = VectorShuffle.fromOp(FS, i -> i ^ 2);
+    private static final VectorShuffle<Float> FOLD1 = VectorShuffle.fromOp(FS, i -> i ^ 1);
+
+    /**
+     * The sum of a vector's lanes in one fixed order (halves folded lane-wise). reduceLanes(ADD) may add in
+     * a different order once C2 compiles it than in the interpreter, so the same dot product would change
+     * as the JVM warms up and the same seed would not give the same tokens.
+     */
+    static float sum(FloatVector v) {
+        if (L == 16) {
+            v = v.add(v.rearrange(FOLD8));
+        }
+        v = v.add(v.rearrange(FOLD4));
+        v = v.add(v.rearrange(FOLD2));
+        v = v.add(v.rearrange(FOLD1));
+        return v.lane(0);
     }
 
     /** Loads L bytes. */

@@ -90,7 +90,7 @@ final class Q2_KFormat implements TensorFormat {
                 }
             }
         }
-        return acc.reduceLanes(VectorOperators.ADD) - accMin.reduceLanes(VectorOperators.ADD);
+        return Ggml.sum(acc) - Ggml.sum(accMin);
     }
 
     @Override

@@ -104,7 +104,7 @@ final class Q3_KFormat implements TensorFormat {
                 }
             }
         }
-        return acc.reduceLanes(VectorOperators.ADD);
+        return Ggml.sum(acc);
     }
 
     @Override

@@ -62,7 +62,7 @@ public final class Q4_1Format implements TensorFormat {
                 acc = hi.fma(FloatVector.fromArray(FS, x, xi + QK / 2 + k), acc);
             }
         }
-        return acc.reduceLanes(VectorOperators.ADD);
+        return Ggml.sum(acc);
     }
 
     static float dotScalar(MemorySegment w, long offset, float[] x, int xOffset, int n) {

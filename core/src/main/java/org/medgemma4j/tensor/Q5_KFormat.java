@@ -138,7 +138,7 @@ final class Q5_KFormat implements TensorFormat {
                 accMin = xHi.fma(FloatVector.broadcast(F, dmin * mHi), accMin);
             }
         }
-        return acc.reduceLanes(VectorOperators.ADD) - accMin.reduceLanes(VectorOperators.ADD);
+        return Ggml.sum(acc) - Ggml.sum(accMin);
     }
 
     @Override

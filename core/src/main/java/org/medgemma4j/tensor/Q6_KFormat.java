@@ -111,7 +111,7 @@ final class Q6_KFormat implements TensorFormat {
                 }
             }
         }
-        return acc.reduceLanes(VectorOperators.ADD);
+        return Ggml.sum(acc);
     }
 
     private static FloatVector toFloat(IntVector v) {

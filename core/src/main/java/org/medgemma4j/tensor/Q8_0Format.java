@@ -50,7 +50,7 @@ public final class Q8_0Format implements TensorFormat {
             }
             acc = s.fma(FloatVector.broadcast(FS, Ggml.f16(w, o)), acc);
         }
-        return acc.reduceLanes(VectorOperators.ADD);
+        return Ggml.sum(acc);
     }
 
     static float dotScalar(MemorySegment w, long offset, float[] x, int xOffset, int n) {

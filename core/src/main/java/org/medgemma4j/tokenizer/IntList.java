@@ -3,27 +3,33 @@ package org.medgemma4j.tokenizer;
 import java.util.Arrays;
 
 /** A growable list of ints, to keep token lists of long prompts unboxed. */
-final class IntList {
+public final class IntList {
 
     private int[] values = new int[16];
     private int size;
 
-    void add(int v) {
+    public void add(int v) {
         if (size == values.length) {
             values = Arrays.copyOf(values, size * 2);
         }
         values[size++] = v;
     }
 
-    int get(int i) {
+    public int get(int i) {
         return values[i];
     }
 
-    int size() {
+    public int size() {
         return size;
     }
 
-    int[] toArray() {
+    public void addAll(int[] vs) {
+        for (int v : vs) {
+            add(v);
+        }
+    }
+
+    public int[] toArray() {
         return Arrays.copyOf(values, size);
     }
 }
