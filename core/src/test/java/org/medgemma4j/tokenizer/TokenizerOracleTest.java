@@ -43,6 +43,7 @@ class TokenizerOracleTest {
     private static List<String> texts() {
         List<String> texts = new ArrayList<>(TokenizerCorpus.SAMPLES);
         texts.add(TokenizerCorpus.longText());
+        texts.addAll(TokenizerCorpus.fuzz(100, 42));
         return texts;
     }
 
