@@ -112,6 +112,12 @@ class TokenizerOracleTest {
         return IntStream.of(values).map(b -> v.byteToken((byte) b)).toArray();
     }
 
+    /** llama.cpp only ever sees bytes; a lone surrogate goes to it as Java's UTF-8 encoder writes it. */
+    @Test
+    void loneSurrogatesTokenizeAsTheirUtf8Encoding() {
+        assertThat(tokenizer.encode("a\uD800b \uDC00", true, false)).isEqualTo(tokenizer.encode("a?b ?", true, false));
+    }
+
     @Test
     void readsGemma3SpecialTokens() {
         Vocabulary v = tokenizer.vocabulary();
