@@ -1,6 +1,8 @@
 package org.medgemma4j.tokenizer;
 
+import java.util.ArrayList;
 import java.util.List;
+import java.util.SplittableRandom;
 
 /** Varied text for comparing the tokenizer with llama.cpp's. */
 final class TokenizerCorpus {
@@ -72,8 +74,8 @@ final class TokenizerCorpus {
 
     /** Random strings of pieces that stress merges, whitespace runs and special-token boundaries. */
     static List<String> fuzz(int count, long seed) {
-        java.util.SplittableRandom random = new java.util.SplittableRandom(seed);
-        List<String> out = new java.util.ArrayList<>();
+        SplittableRandom random = new SplittableRandom(seed);
+        List<String> out = new ArrayList<>();
         for (int i = 0; i < count; i++) {
             StringBuilder sb = new StringBuilder();
             for (int n = random.nextInt(1, 30); n > 0; n--) {

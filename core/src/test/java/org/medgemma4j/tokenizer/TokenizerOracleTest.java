@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
@@ -103,7 +104,7 @@ class TokenizerOracleTest {
                 v.endOfTurn(), v.id("<unused94>"), v.id("<start_of_image>"), v.id("\n\n"), v.id("▁▁")});
         List<String> oracle = TokenizerOracle.detokenize(model, lists);
         for (int i = 0; i < lists.size(); i++) {
-            assertThat(tokenizer.decode(lists.get(i))).as("ids %s", java.util.Arrays.toString(lists.get(i)))
+            assertThat(tokenizer.decode(lists.get(i))).as("ids %s", Arrays.toString(lists.get(i)))
                     .isEqualTo(oracle.get(i));
         }
     }
