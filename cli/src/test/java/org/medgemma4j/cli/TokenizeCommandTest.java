@@ -6,6 +6,7 @@ import java.io.ByteArrayInputStream;
 import java.io.InputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -68,7 +69,7 @@ class TokenizeCommandTest {
     void invalidUtf8IsReplacedNotFatal() {
         byte[] bytes = {'o', 'k', ' ', (byte) 0xFF, (byte) 0xFE, ' ', 'c', 'a', 'f', (byte) 0xC3, ' ',
             (byte) 0xED, (byte) 0xA0, (byte) 0x80, ' ', (byte) 0xE2, (byte) 0x82};
-        String replaced = StandardCharsets.UTF_8.decode(java.nio.ByteBuffer.wrap(bytes)).toString();
+        String replaced = StandardCharsets.UTF_8.decode(ByteBuffer.wrap(bytes)).toString();
         assertThat(replaced).contains("\uFFFD");
         assertThat(tokenize(bytes)).isEqualTo(new Run(0, Oracle.runScript(replaced, "tokenize", model.toString())));
     }

@@ -1,6 +1,7 @@
 package org.medgemma4j.tokenizer;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Comparator;
 import java.util.PriorityQueue;
 
 /**
@@ -17,7 +18,7 @@ final class SpmSession {
     }
 
     // llm_bigram_spm::comparator: the higher score first, then the smaller left index.
-    private static final java.util.Comparator<Bigram> PRIORITY = (a, b) -> {
+    private static final Comparator<Bigram> PRIORITY = (a, b) -> {
         int c = Float.compare(b.score, a.score);
         return c != 0 ? c : Integer.compare(a.left, b.left);
     };

@@ -1,6 +1,8 @@
 package org.medgemma4j.tokenizer;
 
+import java.util.ArrayList;
 import java.util.List;
+import java.util.SplittableRandom;
 
 /** Varied text for comparing the tokenizer with llama.cpp's. */
 final class TokenizerCorpus {
@@ -65,6 +67,24 @@ final class TokenizerCorpus {
             "\uE000\uF8FF private \uDB80\uDC00 use",
             "\u0000\u0001\u007f controls \u200b zero width",
             "Ünïcödé ⅯⅯⅩⅩⅣ ∀x∈ℝ: x² ≥ 0");
+
+    private static final String[] PIECES = {" ", "  ", "\n", "\n\n", "\t", "\r", "▁", "a", "e", "the", "ing", "mg",
+        "7", "42", ".", ",", "<", ">", "/", "<start_of_turn>", "<end_of_turn>", "<bos>", "<mask>", "<unused9>",
+        "<b>", "</td>", "start_of", "患", "者", "ä", "\u0301", "🩺", "👩", "\u200d", "🏽", "⚕️", "\uE000", "𰻞", "ок"};
+
+    /** Random strings of pieces that stress merges, whitespace runs and special-token boundaries. */
+    static List<String> fuzz(int count, long seed) {
+        SplittableRandom random = new SplittableRandom(seed);
+        List<String> out = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            StringBuilder sb = new StringBuilder();
+            for (int n = random.nextInt(1, 30); n > 0; n--) {
+                sb.append(PIECES[random.nextInt(PIECES.length)]);
+            }
+            out.add(sb.toString());
+        }
+        return out;
+    }
 
     /** About 20 KB: prose, scripts, whitespace and special-token text mixed. */
     static String longText() {

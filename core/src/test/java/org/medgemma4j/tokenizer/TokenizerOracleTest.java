@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
@@ -43,6 +44,7 @@ class TokenizerOracleTest {
     private static List<String> texts() {
         List<String> texts = new ArrayList<>(TokenizerCorpus.SAMPLES);
         texts.add(TokenizerCorpus.longText());
+        texts.addAll(TokenizerCorpus.fuzz(100, 42));
         return texts;
     }
 
@@ -102,13 +104,19 @@ class TokenizerOracleTest {
                 v.endOfTurn(), v.id("<unused94>"), v.id("<start_of_image>"), v.id("\n\n"), v.id("▁▁")});
         List<String> oracle = TokenizerOracle.detokenize(model, lists);
         for (int i = 0; i < lists.size(); i++) {
-            assertThat(tokenizer.decode(lists.get(i))).as("ids %s", java.util.Arrays.toString(lists.get(i)))
+            assertThat(tokenizer.decode(lists.get(i))).as("ids %s", Arrays.toString(lists.get(i)))
                     .isEqualTo(oracle.get(i));
         }
     }
 
     static int[] bytes(Vocabulary v, int... values) {
         return IntStream.of(values).map(b -> v.byteToken((byte) b)).toArray();
+    }
+
+    /** llama.cpp only ever sees bytes; a lone surrogate goes to it as Java's UTF-8 encoder writes it. */
+    @Test
+    void loneSurrogatesTokenizeAsTheirUtf8Encoding() {
+        assertThat(tokenizer.encode("a\uD800b \uDC00", true, false)).isEqualTo(tokenizer.encode("a?b ?", true, false));
     }
 
     @Test
