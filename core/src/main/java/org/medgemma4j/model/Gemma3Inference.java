@@ -33,6 +33,7 @@ public final class Gemma3Inference {
     private final float[] proj;   // a block's output before its post-norm [batch][d]
     private final float[] gate;   // [batch][ff]
     private final float[] up;     // [batch][ff]
+    private final float[] rounded; // a matrix product's input as llama.cpp rounds it for the weight type
     private final float[] cosLocal;
     private final float[] sinLocal;
     private final float[] cosGlobal;
@@ -60,6 +61,7 @@ public final class Gemma3Inference {
         this.proj = new float[maxBatch * d];
         this.gate = new float[maxBatch * c.feedForwardLength()];
         this.up = new float[maxBatch * c.feedForwardLength()];
+        this.rounded = new float[maxBatch * Math.max(Math.max(d, c.feedForwardLength()), c.headCount() * c.valueLength())];
         int half = c.keyLength() / 2;
         this.cosLocal = new float[maxBatch * half];
         this.sinLocal = new float[maxBatch * half];
@@ -197,6 +199,6 @@ public final class Gemma3Inference {
     }
 
     private void matMul(WeightMatrix m, float[] in, int n, float[] out) {
-        m.matMul(pool, in, n, out);
+        m.matMul(pool, in, n, out, rounded);
     }
 }

@@ -73,8 +73,18 @@ public final class WeightMatrix {
         }
     }
 
-    /** The full product for n vectors, rows split across the pool. */
-    public void matMul(WorkerPool pool, float[] x, int n, float[] y) {
-        pool.parallelFor(rows, (from, to) -> matMul(x, n, y, from, to));
+    /**
+     * The full product for n vectors, rows split across the pool, with the activations first rounded as
+     * llama.cpp rounds them for this weight type ({@link ActivationRounding}); {@code scratch} holds the
+     * rounded copy (at least n * cols floats).
+     */
+    public void matMul(WorkerPool pool, float[] x, int n, float[] y, float[] scratch) {
+        float[] in = x;
+        if (ActivationRounding.rounds(format.type())) {
+            ActivationRounding.round(format.type(), x, 0, scratch, 0, n * cols);
+            in = scratch;
+        }
+        float[] input = in;
+        pool.parallelFor(rows, (from, to) -> matMul(input, n, y, from, to));
     }
 }

@@ -1,0 +1,112 @@
+package org.medgemma4j.model;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.medgemma4j.tensor.WorkerPool;
+import org.medgemma4j.testing.FixtureModels;
+import org.medgemma4j.testing.FixtureModels.Spec;
+import org.medgemma4j.testing.Logits;
+import org.medgemma4j.testing.Oracle;
+
+/**
+ * Every weight format, in files made by llama.cpp's own quantizer, against llama.cpp on the same file:
+ * teacher-forced logits at every position of a 72-token sequence (longer than the sliding window).
+ *
+ * Bounds, and why: llama.cpp rounds activations before its dot products (to f16 for F16 weights, bf16 for
+ * BF16, 8-bit blocks for quantized weights); this engine keeps float activations, so it sits a little
+ * apart from llama.cpp by construction. For the float formats it must stay closer to llama.cpp than
+ * llama.cpp's own F16 file is to its F32 file (measured here: about 0.2%). For quantized formats the
+ * issue's bound applies: a few percent relative RMS (we allow 5%) and at least 90% top-1 agreement;
+ * llama.cpp's own 8-bit activations put it 1.8-2.5% from an exact computation on a 62-layer fixture.
+ */
+class FormatsOracleTest {
+
+    private static final int N_VOCAB = 262144;
+    static WorkerPool pool;
+
+    @BeforeAll
+    static void start() {
+        pool = new WorkerPool(2);
+    }
+
+    @AfterAll
+    static void stop() {
+        pool.close();
+    }
+
+    static Stream<Arguments> cases() {
+        return Stream.of(
+                Arguments.of(FixtureModels.TINY, "F16", 0.002, 0.95),
+                Arguments.of(FixtureModels.TINY, "BF16", 0.002, 0.95),
+                Arguments.of(FixtureModels.TINY, "Q8_0", 0.05, 0.90),
+                Arguments.of(FixtureModels.TINY, "Q4_0", 0.05, 0.90),
+                Arguments.of(FixtureModels.TINY, "Q4_K_M", 0.05, 0.90),
+                Arguments.of(FixtureModels.TINY, "Q5_K_M", 0.05, 0.90),
+                Arguments.of(FixtureModels.TINY, "Q6_K", 0.05, 0.90),
+                Arguments.of(FixtureModels.TINY, "Q3_K_M", 0.05, 0.90),
+                Arguments.of(FixtureModels.TINY, "Q2_K", 0.05, 0.90),
+                Arguments.of(FixtureModels.DEEP, "F32", 0.002, 0.95),
+                Arguments.of(FixtureModels.DEEP, "Q4_K_M", 0.05, 0.90),
+                Arguments.of(FixtureModels.UNTIED, "F32", 0.002, 0.95),
+                Arguments.of(FixtureModels.UNTIED, "Q8_0", 0.05, 0.90));
+    }
+
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource("cases")
+    void logitsStayCloseToLlamaCpp(Spec spec, String fileType, double maxRelRms, double minTop1) throws Exception {
+        Path file = fileType.equals("F32") ? FixtureModels.f32(spec) : FixtureModels.quantized(spec, fileType);
+        int[] ids = Logits.probeSequence(72);
+        Logits oracle = Logits.fromOracle(file, ids, N_VOCAB);
+        try (Gemma3Model model = Gemma3Model.load(file);
+             KvCache cache = new KvCache(model.config(), 128, 32, KvCacheType.F16)) {
+            Gemma3Inference inf = new Gemma3Inference(model, cache, pool, 32);
+            float[][] rows = new float[ids.length][N_VOCAB];
+            for (int p = 0; p < ids.length; p += 32) {
+                int n = Math.min(32, ids.length - p);
+                float[][] part = java.util.Arrays.copyOfRange(rows, p, p + n);
+                inf.forward(ids, p, n, p, null, part);
+            }
+            Logits ours = new Logits(rows);
+            double rel = ours.relativeRmsError(oracle);
+            double top1 = ours.top1Agreement(oracle);
+            System.out.printf(Locale.ROOT, "%s %s: relative RMS %.5f, top-1 %.3f%n", spec.name(), fileType, rel, top1);
+            assertThat(rel).isLessThan(maxRelRms);
+            assertThat(top1).isGreaterThanOrEqualTo(minTop1);
+        }
+    }
+
+    static Stream<Spec> greedySpecs() {
+        return Stream.of(FixtureModels.DEEP, FixtureModels.UNTIED);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("greedySpecs")
+    void f32GreedyContinuationIsIdenticalToLlamaCpp(Spec spec) throws Exception {
+        Path file = FixtureModels.f32(spec);
+        int[] prompt = Logits.probeSequence(20);
+        int n = 64;
+        int[] expected = new ObjectMapper().readValue(
+                Oracle.runScript(null, "generate", file.toString(), Logits.csv(prompt), "-n", Integer.toString(n)), int[].class);
+        try (Gemma3Model model = Gemma3Model.load(file);
+             KvCache cache = new KvCache(model.config(), 128, 32, KvCacheType.F16)) {
+            Gemma3Inference inf = new Gemma3Inference(model, cache, pool, 32);
+            float[] logits = new float[N_VOCAB];
+            inf.forward(prompt, 0, prompt.length, 0, logits, null);
+            int[] got = new int[n];
+            for (int i = 0; i < n; i++) {
+                got[i] = Logits.argmax(logits);
+                inf.forward(got, i, 1, prompt.length + i, logits, null);
+            }
+            assertThat(got).containsExactly(expected);
+        }
+    }
+}
