@@ -10,7 +10,8 @@ import picocli.CommandLine.Command;
 /** The medgemma command line: one subcommand per job. */
 @Command(name = "medgemma", mixinStandardHelpOptions = true, version = "medgemma4j 0.1.0",
         description = "Run MedGemma (Gemma 3) GGUF models in pure Java. Research use only.",
-        subcommands = {CommandLine.HelpCommand.class, InspectCommand.class})
+        subcommands = {CommandLine.HelpCommand.class, InspectCommand.class, PullCommand.class, ListCommand.class,
+                RmCommand.class, FitCommand.class})
 public final class Main {
 
     public static void main(String[] args) {
