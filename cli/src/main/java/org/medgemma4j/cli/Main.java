@@ -10,8 +10,9 @@ import picocli.CommandLine.Command;
 /** The medgemma command line: one subcommand per job. */
 @Command(name = "medgemma", mixinStandardHelpOptions = true, version = "medgemma4j 0.1.0",
         description = "Run MedGemma (Gemma 3) GGUF models in pure Java. Research use only.",
-        subcommands = {CommandLine.HelpCommand.class, RunCommand.class, ChatCommand.class, InspectCommand.class,
-                TokenizeCommand.class, DetokenizeCommand.class, GenerateCommand.class, LogitsCommand.class})
+        subcommands = {CommandLine.HelpCommand.class, RunCommand.class, ChatCommand.class, PullCommand.class,
+                ListCommand.class, RmCommand.class, FitCommand.class, InspectCommand.class, TokenizeCommand.class,
+                DetokenizeCommand.class, GenerateCommand.class, LogitsCommand.class})
 public final class Main {
 
     public static void main(String[] args) {

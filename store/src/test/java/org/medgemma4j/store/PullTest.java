@@ -1,0 +1,117 @@
+package org.medgemma4j.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class PullTest {
+
+    static final String REPO = "google/medgemma-27b-it-GGUF";
+    static final String FILE = "medgemma-27b-it-Q4_K_M.gguf";
+
+    @TempDir
+    Path dir;
+    HfStandIn hf;
+    ModelStore store;
+    byte[] model;
+
+    @BeforeEach
+    void start() throws Exception {
+        hf = new HfStandIn();
+        model = SmallGguf.bytes(dir);
+        hf.files.put(REPO + "/" + FILE, model);
+        hf.files.put(REPO + "/medgemma-27b-it-Q8_0.gguf", model);
+        hf.files.put(REPO + "/mmproj-F16.gguf", model);
+        store = new ModelStore(dir.resolve("home"));
+    }
+
+    @AfterEach
+    void stop() {
+        hf.close();
+    }
+
+    private List<Puller.Pulled> pull(String ref, String token) throws Exception {
+        return new Puller(store, new HfClient(hf.endpoint(), token), DownloadProgress.NONE).pull(ModelRef.parse(ref));
+    }
+
+    private Path target() {
+        return store.modelsDir().resolve(REPO).resolve(FILE);
+    }
+
+    @Test
+    void pullsTheQuantFollowingTheRedirectAndVerifiesTheSha() throws Exception {
+        List<Puller.Pulled> p = pull("hf.co/" + REPO + ":q4_k_m", null);
+        assertThat(p).singleElement().satisfies(x -> assertThat(x.downloaded()).isTrue());
+        assertThat(Files.readAllBytes(target())).isEqualTo(model);
+        assertThat(store.list()).extracting(StoredModel::ref).containsExactly(REPO + "/" + FILE);
+        assertThat(pull("hf.co/" + REPO, null)).singleElement().satisfies(x -> assertThat(x.downloaded()).isFalse());
+        assertThat(new ModelResolver(store, new OllamaStore(dir.resolve("no-ollama"))).resolve("hf.co/" + REPO))
+                .isEqualTo(target());
+    }
+
+    @Test
+    void anInterruptedTransferResumesWithARangeRequest() throws Exception {
+        hf.cutAfter = model.length / 2;
+        assertThatThrownBy(() -> pull(REPO + "/" + FILE, null))
+                .isInstanceOf(StoreException.class).hasMessageContaining("interrupted").hasMessageContaining("resume");
+        assertThat(target()).doesNotExist();
+        Path partial = ModelStore.partialOf(target());
+        assertThat(Files.size(partial)).isEqualTo(model.length / 2);
+
+        pull(REPO + "/" + FILE, null);
+        assertThat(hf.ranges).containsExactly("bytes=" + model.length / 2 + "-");
+        assertThat(Files.readAllBytes(target())).isEqualTo(model);
+        assertThat(partial).doesNotExist();
+    }
+
+    @Test
+    void aCorruptedByteIsAHashMismatchAndLeavesNothingInTheStore() throws Exception {
+        hf.corrupt = true;
+        assertThatThrownBy(() -> pull("hf.co/" + REPO + ":Q4_K_M", null))
+                .hasMessageContaining("SHA-256 mismatch").hasMessageContaining("deleted");
+        assertThat(store.list()).isEmpty();
+        assertThat(ModelStore.partialOf(target())).doesNotExist();
+    }
+
+    @Test
+    void aGatedRepositoryExplainsTheTermsAndTheToken() throws Exception {
+        hf.requiredToken = "hf_secret";
+        assertThatThrownBy(() -> pull("hf.co/" + REPO, null))
+                .hasMessageContaining("gated").hasMessageContaining("https://huggingface.co/" + REPO)
+                .hasMessageContaining("HF_TOKEN");
+        pull("hf.co/" + REPO, "hf_secret");
+        assertThat(hf.auth).contains("Bearer hf_secret");
+        assertThat(target()).exists();
+    }
+
+    @Test
+    void anUnknownQuantListsTheAvailableOnes() {
+        assertThatThrownBy(() -> pull("hf.co/" + REPO + ":Q5_K_S", null))
+                .hasMessageContaining("no Q5_K_S GGUF in " + REPO).hasMessageContaining("Q4_K_M, Q8_0")
+                .hasMessageNotContaining("mmproj");
+    }
+
+    @Test
+    void aDownloadThatIsNotGgufIsRefused() throws Exception {
+        hf.files.put(REPO + "/medgemma-27b-it-Q6_K.gguf", "<html>not a model</html>".getBytes(StandardCharsets.UTF_8));
+        assertThatThrownBy(() -> pull("hf.co/" + REPO + ":Q6_K", null))
+                .hasMessageContaining("not a usable GGUF file").hasMessageContaining("deleted");
+        assertThat(store.list()).isEmpty();
+    }
+
+    @Test
+    void missingRepositoriesAndFilesAreClear() {
+        assertThatThrownBy(() -> pull("hf.co/nobody/nothing", null)).hasMessageContaining("not found");
+        assertThatThrownBy(() -> pull(REPO + "/absent.gguf", null)).hasMessageContaining("not found");
+        assertThatThrownBy(() -> new Puller(store, new HfClient("http://127.0.0.1:1", null), DownloadProgress.NONE)
+                .pull(ModelRef.parse(REPO + "/" + FILE))).hasMessageContaining("network error");
+    }
+}
