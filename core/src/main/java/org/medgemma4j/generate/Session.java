@@ -30,8 +30,8 @@ public final class Session implements AutoCloseable {
         this.model = model;
         this.tokenizer = tokenizer;
         int ctx = Math.min(contextLength, model.config().contextLength());
-        this.cache = new KvCache(model.config(), ctx, maxBatch, kvType);
-        this.inference = new Gemma3Inference(model, cache, pool, maxBatch);
+        this.inference = new Gemma3Inference(model, kvType, pool, maxBatch);
+        this.cache = inference.newCache(ctx);
         this.logits = new float[model.config().vocabSize()];
         this.sequence = new int[cache.contextLength()];
     }
@@ -95,7 +95,7 @@ public final class Session implements AutoCloseable {
             } else if (length >= cache.contextLength()) {
                 reason = StopReason.CONTEXT_FULL;
             } else {
-                inference.forward(sequence, length - 1, 1, length - 1, logits, null);
+                inference.forward(cache, sequence, length - 1, 1, length - 1, logits, null);
                 cached = length;
             }
         }
@@ -153,7 +153,7 @@ public final class Session implements AutoCloseable {
         for (int done = 0; done < count; ) {
             int n = Math.min(inference.maxBatch(), count - done);
             float[][] rows = all == null ? null : Arrays.copyOfRange(all, done, done + n);
-            inference.forward(sequence, offset + done, n, offset + done, logits, rows);
+            inference.forward(cache, sequence, offset + done, n, offset + done, logits, rows);
             done += n;
             cached = offset + done;
         }

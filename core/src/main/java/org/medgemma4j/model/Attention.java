@@ -11,16 +11,14 @@ import org.medgemma4j.tensor.TensorFormat;
  */
 final class Attention {
 
-    private final TensorFormat format;
     private final KvCacheType type;
     private final int headDim;
     private final float[] query;
     private final float[] acc;
     private final float[] value;
 
-    Attention(KvCache cache, int headDim) {
-        this.format = cache.format();
-        this.type = cache.type();
+    Attention(KvCacheType type, int headDim) {
+        this.type = type;
         this.headDim = headDim;
         this.query = new float[headDim];
         this.acc = new float[headDim];
@@ -32,6 +30,7 @@ final class Attention {
      * within each cached row, over positions lo..hi inclusive.
      */
     void attend(KvCache cache, int layer, float[] q, int qOff, int kvOff, int lo, int hi, float[] out, int oOff) {
+        TensorFormat format = cache.format();
         MemorySegment keys = cache.keys(layer);
         MemorySegment values = cache.values(layer);
         long kvByteOff = type.ggmlType.bytesFor(kvOff);

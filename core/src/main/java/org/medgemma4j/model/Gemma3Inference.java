@@ -4,8 +4,10 @@ import org.medgemma4j.tensor.WeightMatrix;
 import org.medgemma4j.tensor.WorkerPool;
 
 /**
- * The Gemma 3 forward pass over one sequence (llama.cpp src/models/gemma3.cpp): many prompt tokens per
- * pass or one token at a time, appending to a KV cache. Buffers are allocated once for the largest batch.
+ * The Gemma 3 forward pass (llama.cpp src/models/gemma3.cpp) over a batch of tokens: many prompt tokens
+ * of one sequence, or the next token of many sequences (continuous batching), each token appending to
+ * its own sequence's KV cache. Every weight matrix is read once per pass for the whole batch. Buffers
+ * are allocated once for the largest batch; one pass at a time.
  *
  * <pre>
  * x = embd[token] * sqrt(d)
@@ -17,7 +19,6 @@ public final class Gemma3Inference {
 
     private final Gemma3Config c;
     private final Gemma3Weights w;
-    private final KvCache cache;
     private final WorkerPool pool;
     private final int maxBatch;
     private final Rope localRope;
@@ -39,11 +40,16 @@ public final class Gemma3Inference {
     private final float[] cosGlobal;
     private final float[] sinGlobal;
     private final Attention[] attention;
+    private final KvCacheType kvType;
+    // the single-sequence form's per-token arguments, reused
+    private final int[] ids;
+    private final int[] positions;
+    private final KvCache[] caches;
+    private final float[][] rowLogits;
 
-    public Gemma3Inference(Gemma3Model model, KvCache cache, WorkerPool pool, int maxBatch) {
+    public Gemma3Inference(Gemma3Model model, KvCacheType kvType, WorkerPool pool, int maxBatch) {
         this.c = model.config();
         this.w = model.weights();
-        this.cache = cache;
         this.pool = pool;
         this.maxBatch = maxBatch;
         int d = c.embeddingLength();
@@ -69,65 +75,106 @@ public final class Gemma3Inference {
         this.sinGlobal = new float[maxBatch * half];
         this.attention = new Attention[pool.threads()];
         for (int i = 0; i < attention.length; i++) {
-            attention[i] = new Attention(cache, c.keyLength());
+            attention[i] = new Attention(kvType, c.keyLength());
         }
+        this.kvType = kvType;
+        this.ids = new int[maxBatch];
+        this.positions = new int[maxBatch];
+        this.caches = new KvCache[maxBatch];
+        this.rowLogits = new float[maxBatch][];
     }
 
     public int maxBatch() {
         return maxBatch;
     }
 
-    public KvCache cache() {
-        return cache;
+    /** A KV cache this inference can fill, for one sequence of up to {@code contextLength} positions. */
+    public KvCache newCache(int contextLength) {
+        return new KvCache(c, contextLength, maxBatch, kvType);
     }
 
     /**
-     * Runs {@code count} tokens at positions start, start+1, ... and returns the logits of the last one
-     * (into {@code logits}, n_vocab floats) or, when {@code allLogits} is a [count][n_vocab] array, of every one.
+     * Runs {@code count} tokens of one sequence, {@code tokens[offset..]}, at positions start, start+1, ... and
+     * returns the logits of the last one (into {@code logits}, n_vocab floats) or, when {@code allLogits} is a
+     * [count][n_vocab] array, of every one.
      */
-    public void forward(int[] tokens, int offset, int count, int start, float[] logits, float[][] allLogits) {
-        if (count < 1 || count > maxBatch) {
-            throw new IllegalArgumentException("a pass takes 1 to " + maxBatch + " tokens, got " + count);
-        }
-        if (start < 0 || start + count > cache.contextLength()) {
-            throw new IllegalArgumentException("positions " + start + ".." + (start + count - 1)
-                    + " exceed the context of " + cache.contextLength() + " tokens");
-        }
-        int d = c.embeddingLength();
+    public void forward(KvCache cache, int[] tokens, int offset, int count, int start, float[] logits, float[][] allLogits) {
+        checkBatch(count);
+        System.arraycopy(tokens, offset, ids, 0, count);
         for (int t = 0; t < count; t++) {
-            int token = tokens[offset + t];
+            positions[t] = start + t;
+            caches[t] = cache;
+            rowLogits[t] = allLogits != null ? allLogits[t] : t == count - 1 ? logits : null;
+        }
+        forward(ids, positions, caches, rowLogits, count);
+    }
+
+    /**
+     * Runs a batch: token i goes to position {@code positions[i]} of the sequence whose cache is
+     * {@code caches[i]}; where {@code logits[i]} is not null it receives that token's n_vocab logits.
+     * Tokens of one sequence must come in position order, each right after the last cached one.
+     */
+    public void forward(int[] tokens, int[] positions, KvCache[] caches, float[][] logits, int count) {
+        checkBatch(count);
+        int d = c.embeddingLength();
+        int half = c.keyLength() / 2;
+        for (int t = 0; t < count; t++) {
+            int token = tokens[t];
             if (token < 0 || token >= c.vocabSize()) {
                 throw new IllegalArgumentException("token id " + token + " is outside the vocabulary (0.." + (c.vocabSize() - 1) + ")");
+            }
+            if (positions[t] < 0 || positions[t] >= caches[t].contextLength()) {
+                throw new IllegalArgumentException("position " + positions[t] + " exceeds the context of "
+                        + caches[t].contextLength() + " tokens");
+            }
+            if (caches[t].type() != kvType) {
+                throw new IllegalArgumentException("a " + caches[t].type() + " cache given to a " + kvType + " inference");
             }
             w.tokenEmbedding.dequantizeRow(token, x, t * d);
             for (int i = 0; i < d; i++) {
                 x[t * d + i] *= embedScale;
             }
-            int half = c.keyLength() / 2;
-            localRope.angles(start + t, cosLocal, sinLocal, t * half);
-            globalRope.angles(start + t, cosGlobal, sinGlobal, t * half);
+            localRope.angles(positions[t], cosLocal, sinLocal, t * half);
+            globalRope.angles(positions[t], cosGlobal, sinGlobal, t * half);
         }
         for (int l = 0; l < c.blockCount(); l++) {
-            layer(l, count, start);
+            layer(l, count, positions, caches);
         }
-        if (allLogits != null) {
-            for (int t = 0; t < count; t++) {
-                RmsNorm.apply(x, t * d, w.outputNorm, xn, t * d, d, c.rmsEps());
-            }
-            float[] flat = new float[count * c.vocabSize()];
-            matMul(w.output, xn, count, flat);
-            for (int t = 0; t < count; t++) {
-                System.arraycopy(flat, t * c.vocabSize(), allLogits[t], 0, c.vocabSize());
+        // logits only for the tokens that want them: their normalised rows gathered, one product, scattered back
+        int n = 0;
+        for (int t = 0; t < count; t++) {
+            if (logits[t] != null) {
+                RmsNorm.apply(x, t * d, w.outputNorm, xn, n++ * d, d, c.rmsEps());
             }
         }
-        if (logits != null) {
-            int last = (count - 1) * d;
-            RmsNorm.apply(x, last, w.outputNorm, xn, 0, d, c.rmsEps());
-            matMul(w.output, xn, 1, logits);
+        if (n == 0) {
+            return;
+        }
+        int vocab = c.vocabSize();
+        if (n == 1) {
+            for (int t = 0; t < count; t++) {
+                if (logits[t] != null) {
+                    matMul(w.output, xn, 1, logits[t]);
+                }
+            }
+            return;
+        }
+        float[] flat = new float[n * vocab];
+        matMul(w.output, xn, n, flat);
+        for (int t = 0, r = 0; t < count; t++) {
+            if (logits[t] != null) {
+                System.arraycopy(flat, r++ * vocab, logits[t], 0, vocab);
+            }
         }
     }
 
-    private void layer(int l, int n, int start) {
+    private void checkBatch(int count) {
+        if (count < 1 || count > maxBatch) {
+            throw new IllegalArgumentException("a pass takes 1 to " + maxBatch + " tokens, got " + count);
+        }
+    }
+
+    private void layer(int l, int n, int[] positions, KvCache[] caches) {
         Gemma3Weights.Layer L = w.layers.get(l);
         int d = c.embeddingLength();
         float eps = c.rmsEps();
@@ -160,7 +207,7 @@ public final class Gemma3Inference {
                 RmsNorm.apply(k, off, L.kNorm(), k, off, hd, eps);
                 rope.rotate(k, off, cos, sin, t * half);
             }
-            cache.store(l, start + t, k, t * hk, v, t * c.headCountKv() * c.valueLength(), hk);
+            caches[t].store(l, positions[t], k, t * hk, v, t * c.headCountKv() * c.valueLength(), hk);
         }
 
         int heads = c.headCount();
@@ -172,9 +219,9 @@ public final class Gemma3Inference {
             for (int i = from; i < to; i++) {
                 int t = i / heads;
                 int h = i % heads;
-                int pos = start + t;
+                int pos = positions[t];
                 int lo = sliding ? Math.max(0, pos - window + 1) : 0;
-                a.attend(cache, l, q, t * hq + h * hd, (h / group) * hd, lo, pos, att, t * heads * dv + h * dv);
+                a.attend(caches[t], l, q, t * hq + h * hd, (h / group) * hd, lo, pos, att, t * heads * dv + h * dv);
             }
         });
         matMul(L.attnOutput(), att, n, proj);

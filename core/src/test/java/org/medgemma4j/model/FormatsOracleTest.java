@@ -68,12 +68,12 @@ class FormatsOracleTest {
         Logits oracle = Logits.fromOracle(file, ids, N_VOCAB);
         try (Gemma3Model model = Gemma3Model.load(file);
              KvCache cache = new KvCache(model.config(), 128, 32, KvCacheType.F16)) {
-            Gemma3Inference inf = new Gemma3Inference(model, cache, pool, 32);
+            Gemma3Inference inf = new Gemma3Inference(model, KvCacheType.F16, pool, 32);
             float[][] rows = new float[ids.length][N_VOCAB];
             for (int p = 0; p < ids.length; p += 32) {
                 int n = Math.min(32, ids.length - p);
                 float[][] part = java.util.Arrays.copyOfRange(rows, p, p + n);
-                inf.forward(ids, p, n, p, null, part);
+                inf.forward(cache, ids, p, n, p, null, part);
             }
             Logits ours = new Logits(rows);
             double rel = ours.relativeRmsError(oracle);
@@ -98,13 +98,13 @@ class FormatsOracleTest {
                 Oracle.runScript(null, "generate", file.toString(), Logits.csv(prompt), "-n", Integer.toString(n)), int[].class);
         try (Gemma3Model model = Gemma3Model.load(file);
              KvCache cache = new KvCache(model.config(), 128, 32, KvCacheType.F16)) {
-            Gemma3Inference inf = new Gemma3Inference(model, cache, pool, 32);
+            Gemma3Inference inf = new Gemma3Inference(model, KvCacheType.F16, pool, 32);
             float[] logits = new float[N_VOCAB];
-            inf.forward(prompt, 0, prompt.length, 0, logits, null);
+            inf.forward(cache, prompt, 0, prompt.length, 0, logits, null);
             int[] got = new int[n];
             for (int i = 0; i < n; i++) {
                 got[i] = Logits.argmax(logits);
-                inf.forward(got, i, 1, prompt.length + i, logits, null);
+                inf.forward(cache, got, i, 1, prompt.length + i, logits, null);
             }
             assertThat(got).containsExactly(expected);
         }

@@ -34,15 +34,15 @@ class Gemma3InferenceOracleTest {
         Logits oracle = Logits.fromOracle(file, ids, 262144);
         try (Gemma3Model model = Gemma3Model.load(file);
              KvCache cache = new KvCache(model.config(), 128, 70, KvCacheType.F16)) {
-            Gemma3Inference inf = new Gemma3Inference(model, cache, pool, 70);
+            Gemma3Inference inf = new Gemma3Inference(model, KvCacheType.F16, pool, 70);
             float[][] rows = new float[ids.length][262144];
             for (int p = 0; p < ids.length; p++) {
-                inf.forward(ids, p, 1, p, rows[p], null);
+                inf.forward(cache, ids, p, 1, p, rows[p], null);
             }
             Logits ours = new Logits(rows);
             System.out.println("single-token relRMS " + ours.relativeRmsError(oracle) + " top1 " + ours.top1Agreement(oracle));
             float[][] batched = new float[ids.length][262144];
-            inf.forward(ids, 0, ids.length, 0, null, batched);
+            inf.forward(cache, ids, 0, ids.length, 0, null, batched);
             Logits ourBatch = new Logits(batched);
             System.out.println("batched relRMS " + ourBatch.relativeRmsError(oracle) + " top1 " + ourBatch.top1Agreement(oracle));
             assertThat(ours.relativeRmsError(oracle)).isLessThan(0.001);
@@ -59,15 +59,15 @@ class Gemma3InferenceOracleTest {
                 Oracle.runScript(null, "generate", file.toString(), Logits.csv(prompt), "-n", Integer.toString(n)), int[].class);
         try (Gemma3Model model = Gemma3Model.load(file);
              KvCache cache = new KvCache(model.config(), 128, 16, KvCacheType.F16)) {
-            Gemma3Inference inf = new Gemma3Inference(model, cache, pool, 16);
+            Gemma3Inference inf = new Gemma3Inference(model, KvCacheType.F16, pool, 16);
             float[] logits = new float[262144];
-            inf.forward(prompt, 0, prompt.length, 0, logits, null);
+            inf.forward(cache, prompt, 0, prompt.length, 0, logits, null);
             int[] got = new int[n];
             int[] one = new int[1];
             for (int i = 0; i < n; i++) {
                 got[i] = Logits.argmax(logits);
                 one[0] = got[i];
-                inf.forward(one, 0, 1, prompt.length + i, logits, null);
+                inf.forward(cache, one, 0, 1, prompt.length + i, logits, null);
             }
             System.out.println("ours   " + Arrays.toString(got));
             System.out.println("oracle " + Arrays.toString(expected));

@@ -1,0 +1,71 @@
+package org.medgemma4j.model;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+import org.medgemma4j.tensor.WorkerPool;
+import org.medgemma4j.testing.FixtureModels;
+import org.medgemma4j.testing.Logits;
+
+/**
+ * Continuous batching: the next token of several sequences in one pass gives exactly (bit for bit) the
+ * logits each sequence gets alone, since every token's products and attention are computed the same way.
+ */
+class BatchedDecodeTest {
+
+    @Test
+    void decodingSequencesTogetherEqualsDecodingThemAlone() throws Exception {
+        int[][] prompts = {Logits.probeSequence(5), Logits.probeSequence(23), Logits.probeSequence(12)};
+        prompts[1][3] = 777;
+        prompts[2][4] = 4242;
+        int steps = 12;
+        int vocab = 262144;
+        try (WorkerPool pool = new WorkerPool(2); Gemma3Model model = Gemma3Model.load(FixtureModels.f32(FixtureModels.TINY))) {
+            Gemma3Inference inf = new Gemma3Inference(model, KvCacheType.F16, pool, 32);
+            int[][] alone = new int[prompts.length][steps];
+            float[][] aloneLast = new float[prompts.length][vocab];
+            for (int s = 0; s < prompts.length; s++) {
+                try (KvCache cache = inf.newCache(64)) {
+                    float[] logits = new float[vocab];
+                    inf.forward(cache, prompts[s], 0, prompts[s].length, 0, logits, null);
+                    int[] seq = java.util.Arrays.copyOf(prompts[s], prompts[s].length + steps);
+                    for (int i = 0; i < steps; i++) {
+                        alone[s][i] = Logits.argmax(logits);
+                        seq[prompts[s].length + i] = alone[s][i];
+                        inf.forward(cache, seq, prompts[s].length + i, 1, prompts[s].length + i, logits, null);
+                    }
+                    aloneLast[s] = logits;
+                }
+            }
+            KvCache[] caches = new KvCache[prompts.length];
+            float[][] logits = new float[prompts.length][vocab];
+            try {
+                for (int s = 0; s < prompts.length; s++) {
+                    caches[s] = inf.newCache(64);
+                    inf.forward(caches[s], prompts[s], 0, prompts[s].length, 0, logits[s], null);
+                }
+                int[] tokens = new int[prompts.length];
+                int[] positions = new int[prompts.length];
+                int[][] together = new int[prompts.length][steps];
+                for (int i = 0; i < steps; i++) {
+                    for (int s = 0; s < prompts.length; s++) {
+                        together[s][i] = Logits.argmax(logits[s]);
+                        tokens[s] = together[s][i];
+                        positions[s] = prompts[s].length + i;
+                    }
+                    inf.forward(tokens, positions, caches, logits, prompts.length);
+                }
+                for (int s = 0; s < prompts.length; s++) {
+                    assertThat(together[s]).containsExactly(alone[s]);
+                    assertThat(logits[s]).containsExactly(aloneLast[s]);
+                }
+            } finally {
+                for (KvCache c : caches) {
+                    if (c != null) {
+                        c.close();
+                    }
+                }
+            }
+        }
+    }
+}
