@@ -6,7 +6,6 @@ import java.nio.ByteOrder;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -49,12 +48,6 @@ final class KQuants {
 
     static int u8(MemorySegment s, long offset) {
         return s.get(BYTE, offset) & 0xFF;
-    }
-
-    /** L consecutive unsigned bytes widened to int lanes. */
-    static IntVector bytesAsInts(MemorySegment s, long offset) {
-        return (IntVector) ByteVector.fromMemorySegment(B, s, offset, LE)
-                .convertShape(VectorOperators.ZERO_EXTEND_B2I, I, 0);
     }
 
     /** ggml's nearest_int: round half to even through the 1.5 * 2^23 float trick (|f| &lt;= 2^22). */

@@ -3,11 +3,11 @@ package org.medgemma4j.tensor;
 import static org.medgemma4j.tensor.KQuants.F;
 import static org.medgemma4j.tensor.KQuants.L;
 import static org.medgemma4j.tensor.KQuants.QK_K;
-import static org.medgemma4j.tensor.KQuants.bytesAsInts;
 import static org.medgemma4j.tensor.KQuants.f16;
 import static org.medgemma4j.tensor.KQuants.nearestInt;
 
 import java.lang.foreign.MemorySegment;
+import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
@@ -68,29 +68,64 @@ final class Q2_KFormat implements TensorFormat {
         return sum;
     }
 
+    /**
+     * In half n, value 32j+l is (qs >> 2j) & 3 of sub-block 8n+2j+l/16: one FMA makes d*sc*q - dmin*m,
+     * a second meets x. The halves are written out (see Q4_KFormat).
+     */
     private static float dotVector(MemorySegment w, long offset, float[] x, int xOffset, int n) {
-        FloatVector acc = FloatVector.zero(F);
-        FloatVector accMin = FloatVector.zero(F);
+        FloatVector a0 = FloatVector.zero(F);
+        FloatVector a1 = FloatVector.zero(F);
+        FloatVector a2 = FloatVector.zero(F);
+        FloatVector a3 = FloatVector.zero(F);
         for (int b = 0; b < n / QK_K; b++) {
             long bo = offset + (long) b * BLOCK_BYTES;
             float d = f16(w, bo + D);
-            float dmin = f16(w, bo + D + 2);
-            for (int half = 0; half < 2; half++) {
-                long q = bo + QS + 32L * half;
-                for (int h = 0; h < 32; h += L) {
-                    IntVector qv = bytesAsInts(w, q + h);
-                    for (int j = 0; j < 4; ++j) {
-                        FloatVector v = (FloatVector) qv.lanewise(VectorOperators.LSHR, 2 * j).and(3)
-                                .convert(VectorOperators.I2F, 0);
-                        FloatVector xv = FloatVector.fromArray(F, x, xOffset + b * QK_K + 128 * half + 32 * j + h);
-                        int sc = KQuants.u8(w, bo + 8 * half + 2 * j + h / 16);
-                        acc = v.mul(xv).fma(FloatVector.broadcast(F, d * (sc & 0xF)), acc);
-                        accMin = xv.fma(FloatVector.broadcast(F, dmin * (sc >> 4)), accMin);
-                    }
-                }
+            float negMin = -f16(w, bo + D + 2);
+            int xb = xOffset + b * QK_K;
+            for (int h = 0; h < 32; h += L) {
+                long s = w.get(KQuants.LONG, bo + 0);
+                IntVector qv = (IntVector) ByteVector.fromMemorySegment(KQuants.B, w, bo + QS + 0 + h, KQuants.LE)
+                            .convertShape(VectorOperators.ZERO_EXTEND_B2I, KQuants.I, 0);
+                int sc0 = (int) (s >>> (8 * (0 + h / 16))) & 0xFF;
+                a0 = ((FloatVector) qv.and(3).convert(VectorOperators.I2F, 0))
+                        .fma(FloatVector.broadcast(F, d * (sc0 & 0xF)), FloatVector.broadcast(F, negMin * (sc0 >> 4)))
+                        .fma(FloatVector.fromArray(F, x, xb + 0 + h), a0);
+                int sc1 = (int) (s >>> (8 * (2 + h / 16))) & 0xFF;
+                a1 = ((FloatVector) qv.lanewise(VectorOperators.LSHR, 2).and(3).convert(VectorOperators.I2F, 0))
+                        .fma(FloatVector.broadcast(F, d * (sc1 & 0xF)), FloatVector.broadcast(F, negMin * (sc1 >> 4)))
+                        .fma(FloatVector.fromArray(F, x, xb + 32 + h), a1);
+                int sc2 = (int) (s >>> (8 * (4 + h / 16))) & 0xFF;
+                a2 = ((FloatVector) qv.lanewise(VectorOperators.LSHR, 4).and(3).convert(VectorOperators.I2F, 0))
+                        .fma(FloatVector.broadcast(F, d * (sc2 & 0xF)), FloatVector.broadcast(F, negMin * (sc2 >> 4)))
+                        .fma(FloatVector.fromArray(F, x, xb + 64 + h), a2);
+                int sc3 = (int) (s >>> (8 * (6 + h / 16))) & 0xFF;
+                a3 = ((FloatVector) qv.lanewise(VectorOperators.LSHR, 6).and(3).convert(VectorOperators.I2F, 0))
+                        .fma(FloatVector.broadcast(F, d * (sc3 & 0xF)), FloatVector.broadcast(F, negMin * (sc3 >> 4)))
+                        .fma(FloatVector.fromArray(F, x, xb + 96 + h), a3);
+            }
+            for (int h = 0; h < 32; h += L) {
+                long s = w.get(KQuants.LONG, bo + 8);
+                IntVector qv = (IntVector) ByteVector.fromMemorySegment(KQuants.B, w, bo + QS + 32 + h, KQuants.LE)
+                            .convertShape(VectorOperators.ZERO_EXTEND_B2I, KQuants.I, 0);
+                int sc0 = (int) (s >>> (8 * (0 + h / 16))) & 0xFF;
+                a0 = ((FloatVector) qv.and(3).convert(VectorOperators.I2F, 0))
+                        .fma(FloatVector.broadcast(F, d * (sc0 & 0xF)), FloatVector.broadcast(F, negMin * (sc0 >> 4)))
+                        .fma(FloatVector.fromArray(F, x, xb + 128 + h), a0);
+                int sc1 = (int) (s >>> (8 * (2 + h / 16))) & 0xFF;
+                a1 = ((FloatVector) qv.lanewise(VectorOperators.LSHR, 2).and(3).convert(VectorOperators.I2F, 0))
+                        .fma(FloatVector.broadcast(F, d * (sc1 & 0xF)), FloatVector.broadcast(F, negMin * (sc1 >> 4)))
+                        .fma(FloatVector.fromArray(F, x, xb + 160 + h), a1);
+                int sc2 = (int) (s >>> (8 * (4 + h / 16))) & 0xFF;
+                a2 = ((FloatVector) qv.lanewise(VectorOperators.LSHR, 4).and(3).convert(VectorOperators.I2F, 0))
+                        .fma(FloatVector.broadcast(F, d * (sc2 & 0xF)), FloatVector.broadcast(F, negMin * (sc2 >> 4)))
+                        .fma(FloatVector.fromArray(F, x, xb + 192 + h), a2);
+                int sc3 = (int) (s >>> (8 * (6 + h / 16))) & 0xFF;
+                a3 = ((FloatVector) qv.lanewise(VectorOperators.LSHR, 6).and(3).convert(VectorOperators.I2F, 0))
+                        .fma(FloatVector.broadcast(F, d * (sc3 & 0xF)), FloatVector.broadcast(F, negMin * (sc3 >> 4)))
+                        .fma(FloatVector.fromArray(F, x, xb + 224 + h), a3);
             }
         }
-        return acc.reduceLanes(VectorOperators.ADD) - accMin.reduceLanes(VectorOperators.ADD);
+        return a0.add(a1).add(a2.add(a3)).reduceLanes(VectorOperators.ADD);
     }
 
     @Override
