@@ -311,6 +311,20 @@ final class KQuants {
         }
     }
 
+    /** The scalar fallback for CPUs without usable vectors: decode a block at a time, then multiply. */
+    static float dotByDequantizing(TensorFormat f, MemorySegment w, long offset, float[] x, int xOffset, int n) {
+        int blockBytes = f.type().blockBytes;
+        float[] tmp = new float[QK_K];
+        float sum = 0;
+        for (int b = 0; b < n / QK_K; b++) {
+            f.dequantize(w, offset + (long) b * blockBytes, tmp, 0, QK_K);
+            for (int i = 0; i < QK_K; i++) {
+                sum += tmp[i] * x[xOffset + b * QK_K + i];
+            }
+        }
+        return sum;
+    }
+
     static void checkBlocks(int n) {
         if (n % QK_K != 0) {
             throw new IllegalArgumentException(n + " is not a whole number of " + QK_K + "-element blocks");

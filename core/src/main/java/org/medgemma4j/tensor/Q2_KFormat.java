@@ -53,19 +53,7 @@ final class Q2_KFormat implements TensorFormat {
     @Override
     public float dot(MemorySegment w, long offset, float[] x, int xOffset, int n) {
         KQuants.checkBlocks(n);
-        return KQuants.VECTOR ? dotVector(w, offset, x, xOffset, n) : dotScalar(w, offset, x, xOffset, n);
-    }
-
-    private float dotScalar(MemorySegment w, long offset, float[] x, int xOffset, int n) {
-        float[] tmp = new float[QK_K];
-        float sum = 0;
-        for (int b = 0; b < n / QK_K; b++) {
-            dequantize(w, offset + (long) b * BLOCK_BYTES, tmp, 0, QK_K);
-            for (int i = 0; i < QK_K; i++) {
-                sum += tmp[i] * x[xOffset + b * QK_K + i];
-            }
-        }
-        return sum;
+        return KQuants.VECTOR ? dotVector(w, offset, x, xOffset, n) : KQuants.dotByDequantizing(this, w, offset, x, xOffset, n);
     }
 
     /**
