@@ -1,5 +1,9 @@
 package org.medgemma4j.tensor;
 
+import static jdk.incubator.vector.VectorOperators.I2F;
+import static jdk.incubator.vector.VectorOperators.LSHL;
+import static jdk.incubator.vector.VectorOperators.LSHR;
+import static jdk.incubator.vector.VectorOperators.ZERO_EXTEND_B2I;
 import static org.medgemma4j.tensor.KQuants.F;
 import static org.medgemma4j.tensor.KQuants.L;
 import static org.medgemma4j.tensor.KQuants.QK_K;
@@ -65,7 +69,8 @@ final class Q3_KFormat implements TensorFormat {
     @Override
     public float dot(MemorySegment w, long offset, float[] x, int xOffset, int n) {
         KQuants.checkBlocks(n);
-        return KQuants.VECTOR ? dotVector(w, offset, x, xOffset, n) : KQuants.dotByDequantizing(this, w, offset, x, xOffset, n);
+        return KQuants.VECTOR ? dotVector(w, offset, x, xOffset, n)
+                : KQuants.dotByDequantizing(this, w, offset, x, xOffset, n);
     }
 
     /** The 6-bit scale of sub-block j (0..15) minus 32, from the 12 scale bytes read as a long and an int. */
@@ -91,48 +96,48 @@ final class Q3_KFormat implements TensorFormat {
             int s4 = w.get(KQuants.INT, bo + SCALES + 8);
             int xb = xOffset + b * QK_K;
             for (int h = 0; h < 32; h += L) {
-                    IntVector qv = (IntVector) ByteVector.fromMemorySegment(KQuants.B, w, bo + QS + 0 + h, KQuants.LE)
-                            .convertShape(VectorOperators.ZERO_EXTEND_B2I, KQuants.I, 0);
-                    IntVector hm = (IntVector) ByteVector.fromMemorySegment(KQuants.B, w, bo + h, KQuants.LE)
-                            .convertShape(VectorOperators.ZERO_EXTEND_B2I, KQuants.I, 0);
-                    float d0 = d * scale(s8, s4, 0 + h / 16);
-                    a0 = ((FloatVector) qv.and(3).or(hm.lanewise(VectorOperators.LSHL, 2).and(4)).convert(VectorOperators.I2F, 0))
-                            .fma(FloatVector.broadcast(F, d0), FloatVector.broadcast(F, -4 * d0))
-                            .fma(FloatVector.fromArray(F, x, xb + 0 + h), a0);
-                    float d1 = d * scale(s8, s4, 2 + h / 16);
-                    a1 = ((FloatVector) qv.lanewise(VectorOperators.LSHR, 2).and(3).or(hm.lanewise(VectorOperators.LSHL, 1).and(4)).convert(VectorOperators.I2F, 0))
-                            .fma(FloatVector.broadcast(F, d1), FloatVector.broadcast(F, -4 * d1))
-                            .fma(FloatVector.fromArray(F, x, xb + 32 + h), a1);
-                    float d2 = d * scale(s8, s4, 4 + h / 16);
-                    a2 = ((FloatVector) qv.lanewise(VectorOperators.LSHR, 4).and(3).or(hm.and(4)).convert(VectorOperators.I2F, 0))
-                            .fma(FloatVector.broadcast(F, d2), FloatVector.broadcast(F, -4 * d2))
-                            .fma(FloatVector.fromArray(F, x, xb + 64 + h), a2);
-                    float d3 = d * scale(s8, s4, 6 + h / 16);
-                    a3 = ((FloatVector) qv.lanewise(VectorOperators.LSHR, 6).and(3).or(hm.lanewise(VectorOperators.LSHR, 1).and(4)).convert(VectorOperators.I2F, 0))
-                            .fma(FloatVector.broadcast(F, d3), FloatVector.broadcast(F, -4 * d3))
-                            .fma(FloatVector.fromArray(F, x, xb + 96 + h), a3);
+                IntVector qv = (IntVector) ByteVector.fromMemorySegment(KQuants.B, w, bo + QS + h, KQuants.LE)
+                        .convertShape(ZERO_EXTEND_B2I, KQuants.I, 0);
+                IntVector hm = (IntVector) ByteVector.fromMemorySegment(KQuants.B, w, bo + h, KQuants.LE)
+                        .convertShape(ZERO_EXTEND_B2I, KQuants.I, 0);
+                float d0 = d * scale(s8, s4, h / 16);
+                a0 = ((FloatVector) qv.and(3).or(hm.lanewise(LSHL, 2).and(4)).convert(I2F, 0))
+                        .fma(FloatVector.broadcast(F, d0), FloatVector.broadcast(F, -4 * d0))
+                        .fma(FloatVector.fromArray(F, x, xb + h), a0);
+                float d1 = d * scale(s8, s4, 2 + h / 16);
+                a1 = ((FloatVector) qv.lanewise(LSHR, 2).and(3).or(hm.lanewise(LSHL, 1).and(4)).convert(I2F, 0))
+                        .fma(FloatVector.broadcast(F, d1), FloatVector.broadcast(F, -4 * d1))
+                        .fma(FloatVector.fromArray(F, x, xb + 32 + h), a1);
+                float d2 = d * scale(s8, s4, 4 + h / 16);
+                a2 = ((FloatVector) qv.lanewise(LSHR, 4).and(3).or(hm.and(4)).convert(I2F, 0))
+                        .fma(FloatVector.broadcast(F, d2), FloatVector.broadcast(F, -4 * d2))
+                        .fma(FloatVector.fromArray(F, x, xb + 64 + h), a2);
+                float d3 = d * scale(s8, s4, 6 + h / 16);
+                a3 = ((FloatVector) qv.lanewise(LSHR, 6).and(3).or(hm.lanewise(LSHR, 1).and(4)).convert(I2F, 0))
+                        .fma(FloatVector.broadcast(F, d3), FloatVector.broadcast(F, -4 * d3))
+                        .fma(FloatVector.fromArray(F, x, xb + 96 + h), a3);
             }
             for (int h = 0; h < 32; h += L) {
-                    IntVector qv = (IntVector) ByteVector.fromMemorySegment(KQuants.B, w, bo + QS + 32 + h, KQuants.LE)
-                            .convertShape(VectorOperators.ZERO_EXTEND_B2I, KQuants.I, 0);
-                    IntVector hm = (IntVector) ByteVector.fromMemorySegment(KQuants.B, w, bo + h, KQuants.LE)
-                            .convertShape(VectorOperators.ZERO_EXTEND_B2I, KQuants.I, 0);
-                    float d0 = d * scale(s8, s4, 8 + h / 16);
-                    a0 = ((FloatVector) qv.and(3).or(hm.lanewise(VectorOperators.LSHR, 2).and(4)).convert(VectorOperators.I2F, 0))
-                            .fma(FloatVector.broadcast(F, d0), FloatVector.broadcast(F, -4 * d0))
-                            .fma(FloatVector.fromArray(F, x, xb + 128 + h), a0);
-                    float d1 = d * scale(s8, s4, 10 + h / 16);
-                    a1 = ((FloatVector) qv.lanewise(VectorOperators.LSHR, 2).and(3).or(hm.lanewise(VectorOperators.LSHR, 3).and(4)).convert(VectorOperators.I2F, 0))
-                            .fma(FloatVector.broadcast(F, d1), FloatVector.broadcast(F, -4 * d1))
-                            .fma(FloatVector.fromArray(F, x, xb + 160 + h), a1);
-                    float d2 = d * scale(s8, s4, 12 + h / 16);
-                    a2 = ((FloatVector) qv.lanewise(VectorOperators.LSHR, 4).and(3).or(hm.lanewise(VectorOperators.LSHR, 4).and(4)).convert(VectorOperators.I2F, 0))
-                            .fma(FloatVector.broadcast(F, d2), FloatVector.broadcast(F, -4 * d2))
-                            .fma(FloatVector.fromArray(F, x, xb + 192 + h), a2);
-                    float d3 = d * scale(s8, s4, 14 + h / 16);
-                    a3 = ((FloatVector) qv.lanewise(VectorOperators.LSHR, 6).and(3).or(hm.lanewise(VectorOperators.LSHR, 5).and(4)).convert(VectorOperators.I2F, 0))
-                            .fma(FloatVector.broadcast(F, d3), FloatVector.broadcast(F, -4 * d3))
-                            .fma(FloatVector.fromArray(F, x, xb + 224 + h), a3);
+                IntVector qv = (IntVector) ByteVector.fromMemorySegment(KQuants.B, w, bo + QS + 32 + h, KQuants.LE)
+                        .convertShape(ZERO_EXTEND_B2I, KQuants.I, 0);
+                IntVector hm = (IntVector) ByteVector.fromMemorySegment(KQuants.B, w, bo + h, KQuants.LE)
+                        .convertShape(ZERO_EXTEND_B2I, KQuants.I, 0);
+                float d0 = d * scale(s8, s4, 8 + h / 16);
+                a0 = ((FloatVector) qv.and(3).or(hm.lanewise(LSHR, 2).and(4)).convert(I2F, 0))
+                        .fma(FloatVector.broadcast(F, d0), FloatVector.broadcast(F, -4 * d0))
+                        .fma(FloatVector.fromArray(F, x, xb + 128 + h), a0);
+                float d1 = d * scale(s8, s4, 10 + h / 16);
+                a1 = ((FloatVector) qv.lanewise(LSHR, 2).and(3).or(hm.lanewise(LSHR, 3).and(4)).convert(I2F, 0))
+                        .fma(FloatVector.broadcast(F, d1), FloatVector.broadcast(F, -4 * d1))
+                        .fma(FloatVector.fromArray(F, x, xb + 160 + h), a1);
+                float d2 = d * scale(s8, s4, 12 + h / 16);
+                a2 = ((FloatVector) qv.lanewise(LSHR, 4).and(3).or(hm.lanewise(LSHR, 4).and(4)).convert(I2F, 0))
+                        .fma(FloatVector.broadcast(F, d2), FloatVector.broadcast(F, -4 * d2))
+                        .fma(FloatVector.fromArray(F, x, xb + 192 + h), a2);
+                float d3 = d * scale(s8, s4, 14 + h / 16);
+                a3 = ((FloatVector) qv.lanewise(LSHR, 6).and(3).or(hm.lanewise(LSHR, 5).and(4)).convert(I2F, 0))
+                        .fma(FloatVector.broadcast(F, d3), FloatVector.broadcast(F, -4 * d3))
+                        .fma(FloatVector.fromArray(F, x, xb + 224 + h), a3);
             }
         }
         return a0.add(a1).add(a2.add(a3)).reduceLanes(VectorOperators.ADD);

@@ -1,5 +1,8 @@
 package org.medgemma4j.tensor;
 
+import static jdk.incubator.vector.VectorOperators.I2F;
+import static jdk.incubator.vector.VectorOperators.LSHR;
+import static jdk.incubator.vector.VectorOperators.ZERO_EXTEND_B2I;
 import static org.medgemma4j.tensor.KQuants.F;
 import static org.medgemma4j.tensor.KQuants.L;
 import static org.medgemma4j.tensor.KQuants.QK_K;
@@ -59,7 +62,8 @@ final class Q4_KFormat implements TensorFormat {
     @Override
     public float dot(MemorySegment w, long offset, float[] x, int xOffset, int n) {
         KQuants.checkBlocks(n);
-        return KQuants.VECTOR ? dotVector(w, offset, x, xOffset, n) : KQuants.dotByDequantizing(this, w, offset, x, xOffset, n);
+        return KQuants.VECTOR ? dotVector(w, offset, x, xOffset, n)
+                : KQuants.dotByDequantizing(this, w, offset, x, xOffset, n);
     }
 
     /**
@@ -92,10 +96,10 @@ final class Q4_KFormat implements TensorFormat {
                 FloatVector mHi = FloatVector.broadcast(F, negMin * ((mn >>> 8) & 63));
                 for (int h = 0; h < 32; h += L) {
                     IntVector v = (IntVector) ByteVector.fromMemorySegment(KQuants.B, w, q + h, KQuants.LE)
-                            .convertShape(VectorOperators.ZERO_EXTEND_B2I, KQuants.I, 0);
-                    a0 = ((FloatVector) v.and(0xF).convert(VectorOperators.I2F, 0)).fma(dLo, mLo)
+                            .convertShape(ZERO_EXTEND_B2I, KQuants.I, 0);
+                    a0 = ((FloatVector) v.and(0xF).convert(I2F, 0)).fma(dLo, mLo)
                             .fma(FloatVector.fromArray(F, x, xb + h), a0);
-                    a0 = ((FloatVector) v.lanewise(VectorOperators.LSHR, 4).convert(VectorOperators.I2F, 0)).fma(dHi, mHi)
+                    a0 = ((FloatVector) v.lanewise(LSHR, 4).convert(I2F, 0)).fma(dHi, mHi)
                             .fma(FloatVector.fromArray(F, x, xb + 32 + h), a0);
                 }
             }
@@ -106,10 +110,10 @@ final class Q4_KFormat implements TensorFormat {
                 FloatVector mHi = FloatVector.broadcast(F, negMin * ((mn >>> 24) & 63));
                 for (int h = 0; h < 32; h += L) {
                     IntVector v = (IntVector) ByteVector.fromMemorySegment(KQuants.B, w, q + 32 + h, KQuants.LE)
-                            .convertShape(VectorOperators.ZERO_EXTEND_B2I, KQuants.I, 0);
-                    a1 = ((FloatVector) v.and(0xF).convert(VectorOperators.I2F, 0)).fma(dLo, mLo)
+                            .convertShape(ZERO_EXTEND_B2I, KQuants.I, 0);
+                    a1 = ((FloatVector) v.and(0xF).convert(I2F, 0)).fma(dLo, mLo)
                             .fma(FloatVector.fromArray(F, x, xb + 64 + h), a1);
-                    a1 = ((FloatVector) v.lanewise(VectorOperators.LSHR, 4).convert(VectorOperators.I2F, 0)).fma(dHi, mHi)
+                    a1 = ((FloatVector) v.lanewise(LSHR, 4).convert(I2F, 0)).fma(dHi, mHi)
                             .fma(FloatVector.fromArray(F, x, xb + 96 + h), a1);
                 }
             }
@@ -120,10 +124,10 @@ final class Q4_KFormat implements TensorFormat {
                 FloatVector mHi = FloatVector.broadcast(F, negMin * (((hi >>> 12) & 0xF) | ((mn >>> 14) & 3) << 4));
                 for (int h = 0; h < 32; h += L) {
                     IntVector v = (IntVector) ByteVector.fromMemorySegment(KQuants.B, w, q + 64 + h, KQuants.LE)
-                            .convertShape(VectorOperators.ZERO_EXTEND_B2I, KQuants.I, 0);
-                    a2 = ((FloatVector) v.and(0xF).convert(VectorOperators.I2F, 0)).fma(dLo, mLo)
+                            .convertShape(ZERO_EXTEND_B2I, KQuants.I, 0);
+                    a2 = ((FloatVector) v.and(0xF).convert(I2F, 0)).fma(dLo, mLo)
                             .fma(FloatVector.fromArray(F, x, xb + 128 + h), a2);
-                    a2 = ((FloatVector) v.lanewise(VectorOperators.LSHR, 4).convert(VectorOperators.I2F, 0)).fma(dHi, mHi)
+                    a2 = ((FloatVector) v.lanewise(LSHR, 4).convert(I2F, 0)).fma(dHi, mHi)
                             .fma(FloatVector.fromArray(F, x, xb + 160 + h), a2);
                 }
             }
@@ -134,10 +138,10 @@ final class Q4_KFormat implements TensorFormat {
                 FloatVector mHi = FloatVector.broadcast(F, negMin * (((hi >>> 28) & 0xF) | ((mn >>> 30) & 3) << 4));
                 for (int h = 0; h < 32; h += L) {
                     IntVector v = (IntVector) ByteVector.fromMemorySegment(KQuants.B, w, q + 96 + h, KQuants.LE)
-                            .convertShape(VectorOperators.ZERO_EXTEND_B2I, KQuants.I, 0);
-                    a3 = ((FloatVector) v.and(0xF).convert(VectorOperators.I2F, 0)).fma(dLo, mLo)
+                            .convertShape(ZERO_EXTEND_B2I, KQuants.I, 0);
+                    a3 = ((FloatVector) v.and(0xF).convert(I2F, 0)).fma(dLo, mLo)
                             .fma(FloatVector.fromArray(F, x, xb + 192 + h), a3);
-                    a3 = ((FloatVector) v.lanewise(VectorOperators.LSHR, 4).convert(VectorOperators.I2F, 0)).fma(dHi, mHi)
+                    a3 = ((FloatVector) v.lanewise(LSHR, 4).convert(I2F, 0)).fma(dHi, mHi)
                             .fma(FloatVector.fromArray(F, x, xb + 224 + h), a3);
                 }
             }

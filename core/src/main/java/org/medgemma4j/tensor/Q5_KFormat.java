@@ -1,5 +1,9 @@
 package org.medgemma4j.tensor;
 
+import static jdk.incubator.vector.VectorOperators.I2F;
+import static jdk.incubator.vector.VectorOperators.LSHL;
+import static jdk.incubator.vector.VectorOperators.LSHR;
+import static jdk.incubator.vector.VectorOperators.ZERO_EXTEND_B2I;
 import static org.medgemma4j.tensor.KQuants.F;
 import static org.medgemma4j.tensor.KQuants.L;
 import static org.medgemma4j.tensor.KQuants.QK_K;
@@ -64,7 +68,8 @@ final class Q5_KFormat implements TensorFormat {
     @Override
     public float dot(MemorySegment w, long offset, float[] x, int xOffset, int n) {
         KQuants.checkBlocks(n);
-        return KQuants.VECTOR ? dotVector(w, offset, x, xOffset, n) : KQuants.dotByDequantizing(this, w, offset, x, xOffset, n);
+        return KQuants.VECTOR ? dotVector(w, offset, x, xOffset, n)
+                : KQuants.dotByDequantizing(this, w, offset, x, xOffset, n);
     }
 
     /** As Q4_KFormat's kernel, with the fifth bit ORed in from qh before conversion. */
@@ -90,13 +95,13 @@ final class Q5_KFormat implements TensorFormat {
                 FloatVector mHi = FloatVector.broadcast(F, negMin * ((mn >>> 8) & 63));
                 for (int h = 0; h < 32; h += L) {
                     IntVector v = (IntVector) ByteVector.fromMemorySegment(KQuants.B, w, q + h, KQuants.LE)
-                            .convertShape(VectorOperators.ZERO_EXTEND_B2I, KQuants.I, 0);
+                            .convertShape(ZERO_EXTEND_B2I, KQuants.I, 0);
                     IntVector hb = (IntVector) ByteVector.fromMemorySegment(KQuants.B, w, bo + QH + h, KQuants.LE)
-                            .convertShape(VectorOperators.ZERO_EXTEND_B2I, KQuants.I, 0);
+                            .convertShape(ZERO_EXTEND_B2I, KQuants.I, 0);
                     // bit 0 of qh is the fifth bit of the low nibble, bit 1 of the high one
-                    a0 = ((FloatVector) v.and(0xF).or(hb.lanewise(VectorOperators.LSHL, 4).and(16)).convert(VectorOperators.I2F, 0))
+                    a0 = ((FloatVector) v.and(0xF).or(hb.lanewise(LSHL, 4).and(16)).convert(I2F, 0))
                             .fma(dLo, mLo).fma(FloatVector.fromArray(F, x, xb + h), a0);
-                    a0 = ((FloatVector) v.lanewise(VectorOperators.LSHR, 4).or(hb.lanewise(VectorOperators.LSHL, 3).and(16)).convert(VectorOperators.I2F, 0))
+                    a0 = ((FloatVector) v.lanewise(LSHR, 4).or(hb.lanewise(LSHL, 3).and(16)).convert(I2F, 0))
                             .fma(dHi, mHi).fma(FloatVector.fromArray(F, x, xb + 32 + h), a0);
                 }
             }
@@ -107,13 +112,13 @@ final class Q5_KFormat implements TensorFormat {
                 FloatVector mHi = FloatVector.broadcast(F, negMin * ((mn >>> 24) & 63));
                 for (int h = 0; h < 32; h += L) {
                     IntVector v = (IntVector) ByteVector.fromMemorySegment(KQuants.B, w, q + 32 + h, KQuants.LE)
-                            .convertShape(VectorOperators.ZERO_EXTEND_B2I, KQuants.I, 0);
+                            .convertShape(ZERO_EXTEND_B2I, KQuants.I, 0);
                     IntVector hb = (IntVector) ByteVector.fromMemorySegment(KQuants.B, w, bo + QH + h, KQuants.LE)
-                            .convertShape(VectorOperators.ZERO_EXTEND_B2I, KQuants.I, 0);
+                            .convertShape(ZERO_EXTEND_B2I, KQuants.I, 0);
                     // bit 2 of qh is the fifth bit of the low nibble, bit 3 of the high one
-                    a1 = ((FloatVector) v.and(0xF).or(hb.lanewise(VectorOperators.LSHL, 2).and(16)).convert(VectorOperators.I2F, 0))
+                    a1 = ((FloatVector) v.and(0xF).or(hb.lanewise(LSHL, 2).and(16)).convert(I2F, 0))
                             .fma(dLo, mLo).fma(FloatVector.fromArray(F, x, xb + 64 + h), a1);
-                    a1 = ((FloatVector) v.lanewise(VectorOperators.LSHR, 4).or(hb.lanewise(VectorOperators.LSHL, 1).and(16)).convert(VectorOperators.I2F, 0))
+                    a1 = ((FloatVector) v.lanewise(LSHR, 4).or(hb.lanewise(LSHL, 1).and(16)).convert(I2F, 0))
                             .fma(dHi, mHi).fma(FloatVector.fromArray(F, x, xb + 96 + h), a1);
                 }
             }
@@ -124,13 +129,13 @@ final class Q5_KFormat implements TensorFormat {
                 FloatVector mHi = FloatVector.broadcast(F, negMin * (((hi >>> 12) & 0xF) | ((mn >>> 14) & 3) << 4));
                 for (int h = 0; h < 32; h += L) {
                     IntVector v = (IntVector) ByteVector.fromMemorySegment(KQuants.B, w, q + 64 + h, KQuants.LE)
-                            .convertShape(VectorOperators.ZERO_EXTEND_B2I, KQuants.I, 0);
+                            .convertShape(ZERO_EXTEND_B2I, KQuants.I, 0);
                     IntVector hb = (IntVector) ByteVector.fromMemorySegment(KQuants.B, w, bo + QH + h, KQuants.LE)
-                            .convertShape(VectorOperators.ZERO_EXTEND_B2I, KQuants.I, 0);
+                            .convertShape(ZERO_EXTEND_B2I, KQuants.I, 0);
                     // bit 4 of qh is the fifth bit of the low nibble, bit 5 of the high one
-                    a2 = ((FloatVector) v.and(0xF).or(hb.and(16)).convert(VectorOperators.I2F, 0))
+                    a2 = ((FloatVector) v.and(0xF).or(hb.and(16)).convert(I2F, 0))
                             .fma(dLo, mLo).fma(FloatVector.fromArray(F, x, xb + 128 + h), a2);
-                    a2 = ((FloatVector) v.lanewise(VectorOperators.LSHR, 4).or(hb.lanewise(VectorOperators.LSHR, 1).and(16)).convert(VectorOperators.I2F, 0))
+                    a2 = ((FloatVector) v.lanewise(LSHR, 4).or(hb.lanewise(LSHR, 1).and(16)).convert(I2F, 0))
                             .fma(dHi, mHi).fma(FloatVector.fromArray(F, x, xb + 160 + h), a2);
                 }
             }
@@ -141,13 +146,13 @@ final class Q5_KFormat implements TensorFormat {
                 FloatVector mHi = FloatVector.broadcast(F, negMin * (((hi >>> 28) & 0xF) | ((mn >>> 30) & 3) << 4));
                 for (int h = 0; h < 32; h += L) {
                     IntVector v = (IntVector) ByteVector.fromMemorySegment(KQuants.B, w, q + 96 + h, KQuants.LE)
-                            .convertShape(VectorOperators.ZERO_EXTEND_B2I, KQuants.I, 0);
+                            .convertShape(ZERO_EXTEND_B2I, KQuants.I, 0);
                     IntVector hb = (IntVector) ByteVector.fromMemorySegment(KQuants.B, w, bo + QH + h, KQuants.LE)
-                            .convertShape(VectorOperators.ZERO_EXTEND_B2I, KQuants.I, 0);
+                            .convertShape(ZERO_EXTEND_B2I, KQuants.I, 0);
                     // bit 6 of qh is the fifth bit of the low nibble, bit 7 of the high one
-                    a3 = ((FloatVector) v.and(0xF).or(hb.lanewise(VectorOperators.LSHR, 2).and(16)).convert(VectorOperators.I2F, 0))
+                    a3 = ((FloatVector) v.and(0xF).or(hb.lanewise(LSHR, 2).and(16)).convert(I2F, 0))
                             .fma(dLo, mLo).fma(FloatVector.fromArray(F, x, xb + 192 + h), a3);
-                    a3 = ((FloatVector) v.lanewise(VectorOperators.LSHR, 4).or(hb.lanewise(VectorOperators.LSHR, 3).and(16)).convert(VectorOperators.I2F, 0))
+                    a3 = ((FloatVector) v.lanewise(LSHR, 4).or(hb.lanewise(LSHR, 3).and(16)).convert(I2F, 0))
                             .fma(dHi, mHi).fma(FloatVector.fromArray(F, x, xb + 224 + h), a3);
                 }
             }

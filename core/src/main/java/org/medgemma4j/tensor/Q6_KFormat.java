@@ -1,5 +1,9 @@
 package org.medgemma4j.tensor;
 
+import static jdk.incubator.vector.VectorOperators.I2F;
+import static jdk.incubator.vector.VectorOperators.LSHL;
+import static jdk.incubator.vector.VectorOperators.LSHR;
+import static jdk.incubator.vector.VectorOperators.ZERO_EXTEND_B2I;
 import static org.medgemma4j.tensor.KQuants.F;
 import static org.medgemma4j.tensor.KQuants.L;
 import static org.medgemma4j.tensor.KQuants.QK_K;
@@ -62,7 +66,8 @@ final class Q6_KFormat implements TensorFormat {
     @Override
     public float dot(MemorySegment w, long offset, float[] x, int xOffset, int n) {
         KQuants.checkBlocks(n);
-        return KQuants.VECTOR ? dotVector(w, offset, x, xOffset, n) : KQuants.dotByDequantizing(this, w, offset, x, xOffset, n);
+        return KQuants.VECTOR ? dotVector(w, offset, x, xOffset, n)
+                : KQuants.dotByDequantizing(this, w, offset, x, xOffset, n);
     }
 
     /**
@@ -80,36 +85,36 @@ final class Q6_KFormat implements TensorFormat {
             float d = f16(w, bo + D);
             int xb = xOffset + b * QK_K;
             {
-                long s = w.get(KQuants.LONG, bo + SCALES + 0);
-                long ql = bo + 0;
-                long qh = bo + QH + 0;
-                int xh = xb + 0;
+                long s = w.get(KQuants.LONG, bo + SCALES);
+                long ql = bo;
+                long qh = bo + QH;
+                int xh = xb;
                 for (int h = 0; h < 32; h += L) {
                     IntVector a = (IntVector) ByteVector.fromMemorySegment(KQuants.B, w, ql + h, KQuants.LE)
-                            .convertShape(VectorOperators.ZERO_EXTEND_B2I, KQuants.I, 0);
+                            .convertShape(ZERO_EXTEND_B2I, KQuants.I, 0);
                     IntVector c = (IntVector) ByteVector.fromMemorySegment(KQuants.B, w, ql + 32 + h, KQuants.LE)
-                            .convertShape(VectorOperators.ZERO_EXTEND_B2I, KQuants.I, 0);
+                            .convertShape(ZERO_EXTEND_B2I, KQuants.I, 0);
                     IntVector hb = (IntVector) ByteVector.fromMemorySegment(KQuants.B, w, qh + h, KQuants.LE)
-                            .convertShape(VectorOperators.ZERO_EXTEND_B2I, KQuants.I, 0);
+                            .convertShape(ZERO_EXTEND_B2I, KQuants.I, 0);
                     int sh = 8 * (h / 16);
                     float s1 = d * (byte) (s >>> sh);
                     float s2 = d * (byte) (s >>> (sh + 16));
                     float s3 = d * (byte) (s >>> (sh + 32));
                     float s4 = d * (byte) (s >>> (sh + 48));
-                    IntVector q1 = a.and(0xF).or(hb.and(3).lanewise(VectorOperators.LSHL, 4));
-                    IntVector q2 = c.and(0xF).or(hb.and(0xC).lanewise(VectorOperators.LSHL, 2));
-                    IntVector q3 = a.lanewise(VectorOperators.LSHR, 4).or(hb.and(0x30));
-                    IntVector q4 = c.lanewise(VectorOperators.LSHR, 4).or(hb.lanewise(VectorOperators.LSHR, 2).and(0x30));
-                    a0 = ((FloatVector) q1.convert(VectorOperators.I2F, 0))
+                    IntVector q1 = a.and(0xF).or(hb.and(3).lanewise(LSHL, 4));
+                    IntVector q2 = c.and(0xF).or(hb.and(0xC).lanewise(LSHL, 2));
+                    IntVector q3 = a.lanewise(LSHR, 4).or(hb.and(0x30));
+                    IntVector q4 = c.lanewise(LSHR, 4).or(hb.lanewise(LSHR, 2).and(0x30));
+                    a0 = ((FloatVector) q1.convert(I2F, 0))
                             .fma(FloatVector.broadcast(F, s1), FloatVector.broadcast(F, -32 * s1))
                             .fma(FloatVector.fromArray(F, x, xh + h), a0);
-                    a1 = ((FloatVector) q2.convert(VectorOperators.I2F, 0))
+                    a1 = ((FloatVector) q2.convert(I2F, 0))
                             .fma(FloatVector.broadcast(F, s2), FloatVector.broadcast(F, -32 * s2))
                             .fma(FloatVector.fromArray(F, x, xh + 32 + h), a1);
-                    a2 = ((FloatVector) q3.convert(VectorOperators.I2F, 0))
+                    a2 = ((FloatVector) q3.convert(I2F, 0))
                             .fma(FloatVector.broadcast(F, s3), FloatVector.broadcast(F, -32 * s3))
                             .fma(FloatVector.fromArray(F, x, xh + 64 + h), a2);
-                    a3 = ((FloatVector) q4.convert(VectorOperators.I2F, 0))
+                    a3 = ((FloatVector) q4.convert(I2F, 0))
                             .fma(FloatVector.broadcast(F, s4), FloatVector.broadcast(F, -32 * s4))
                             .fma(FloatVector.fromArray(F, x, xh + 96 + h), a3);
                 }
@@ -121,30 +126,30 @@ final class Q6_KFormat implements TensorFormat {
                 int xh = xb + 128;
                 for (int h = 0; h < 32; h += L) {
                     IntVector a = (IntVector) ByteVector.fromMemorySegment(KQuants.B, w, ql + h, KQuants.LE)
-                            .convertShape(VectorOperators.ZERO_EXTEND_B2I, KQuants.I, 0);
+                            .convertShape(ZERO_EXTEND_B2I, KQuants.I, 0);
                     IntVector c = (IntVector) ByteVector.fromMemorySegment(KQuants.B, w, ql + 32 + h, KQuants.LE)
-                            .convertShape(VectorOperators.ZERO_EXTEND_B2I, KQuants.I, 0);
+                            .convertShape(ZERO_EXTEND_B2I, KQuants.I, 0);
                     IntVector hb = (IntVector) ByteVector.fromMemorySegment(KQuants.B, w, qh + h, KQuants.LE)
-                            .convertShape(VectorOperators.ZERO_EXTEND_B2I, KQuants.I, 0);
+                            .convertShape(ZERO_EXTEND_B2I, KQuants.I, 0);
                     int sh = 8 * (h / 16);
                     float s1 = d * (byte) (s >>> sh);
                     float s2 = d * (byte) (s >>> (sh + 16));
                     float s3 = d * (byte) (s >>> (sh + 32));
                     float s4 = d * (byte) (s >>> (sh + 48));
-                    IntVector q1 = a.and(0xF).or(hb.and(3).lanewise(VectorOperators.LSHL, 4));
-                    IntVector q2 = c.and(0xF).or(hb.and(0xC).lanewise(VectorOperators.LSHL, 2));
-                    IntVector q3 = a.lanewise(VectorOperators.LSHR, 4).or(hb.and(0x30));
-                    IntVector q4 = c.lanewise(VectorOperators.LSHR, 4).or(hb.lanewise(VectorOperators.LSHR, 2).and(0x30));
-                    a0 = ((FloatVector) q1.convert(VectorOperators.I2F, 0))
+                    IntVector q1 = a.and(0xF).or(hb.and(3).lanewise(LSHL, 4));
+                    IntVector q2 = c.and(0xF).or(hb.and(0xC).lanewise(LSHL, 2));
+                    IntVector q3 = a.lanewise(LSHR, 4).or(hb.and(0x30));
+                    IntVector q4 = c.lanewise(LSHR, 4).or(hb.lanewise(LSHR, 2).and(0x30));
+                    a0 = ((FloatVector) q1.convert(I2F, 0))
                             .fma(FloatVector.broadcast(F, s1), FloatVector.broadcast(F, -32 * s1))
                             .fma(FloatVector.fromArray(F, x, xh + h), a0);
-                    a1 = ((FloatVector) q2.convert(VectorOperators.I2F, 0))
+                    a1 = ((FloatVector) q2.convert(I2F, 0))
                             .fma(FloatVector.broadcast(F, s2), FloatVector.broadcast(F, -32 * s2))
                             .fma(FloatVector.fromArray(F, x, xh + 32 + h), a1);
-                    a2 = ((FloatVector) q3.convert(VectorOperators.I2F, 0))
+                    a2 = ((FloatVector) q3.convert(I2F, 0))
                             .fma(FloatVector.broadcast(F, s3), FloatVector.broadcast(F, -32 * s3))
                             .fma(FloatVector.fromArray(F, x, xh + 64 + h), a2);
-                    a3 = ((FloatVector) q4.convert(VectorOperators.I2F, 0))
+                    a3 = ((FloatVector) q4.convert(I2F, 0))
                             .fma(FloatVector.broadcast(F, s4), FloatVector.broadcast(F, -32 * s4))
                             .fma(FloatVector.fromArray(F, x, xh + 96 + h), a3);
                 }
