@@ -89,30 +89,34 @@ final class Q3_KFormat implements TensorFormat {
         FloatVector a1 = FloatVector.zero(F);
         FloatVector a2 = FloatVector.zero(F);
         FloatVector a3 = FloatVector.zero(F);
+        float[] ds = new float[16];
         for (int b = 0; b < n / QK_K; b++) {
             long bo = offset + (long) b * BLOCK_BYTES;
             float d = f16(w, bo + D);
             long s8 = w.get(KQuants.LONG, bo + SCALES);
             int s4 = w.get(KQuants.INT, bo + SCALES + 8);
+            for (int j = 0; j < 16; j++) {
+                ds[j] = d * scale(s8, s4, j);
+            }
             int xb = xOffset + b * QK_K;
             for (int h = 0; h < 32; h += L) {
                 IntVector qv = (IntVector) ByteVector.fromMemorySegment(KQuants.B, w, bo + QS + h, KQuants.LE)
                         .convertShape(ZERO_EXTEND_B2I, KQuants.I, 0);
                 IntVector hm = (IntVector) ByteVector.fromMemorySegment(KQuants.B, w, bo + h, KQuants.LE)
                         .convertShape(ZERO_EXTEND_B2I, KQuants.I, 0);
-                float d0 = d * scale(s8, s4, h / 16);
+                float d0 = ds[h / 16];
                 a0 = ((FloatVector) qv.and(3).or(hm.lanewise(LSHL, 2).and(4)).convert(I2F, 0))
                         .fma(FloatVector.broadcast(F, d0), FloatVector.broadcast(F, -4 * d0))
                         .fma(FloatVector.fromArray(F, x, xb + h), a0);
-                float d1 = d * scale(s8, s4, 2 + h / 16);
+                float d1 = ds[2 + h / 16];
                 a1 = ((FloatVector) qv.lanewise(LSHR, 2).and(3).or(hm.lanewise(LSHL, 1).and(4)).convert(I2F, 0))
                         .fma(FloatVector.broadcast(F, d1), FloatVector.broadcast(F, -4 * d1))
                         .fma(FloatVector.fromArray(F, x, xb + 32 + h), a1);
-                float d2 = d * scale(s8, s4, 4 + h / 16);
+                float d2 = ds[4 + h / 16];
                 a2 = ((FloatVector) qv.lanewise(LSHR, 4).and(3).or(hm.and(4)).convert(I2F, 0))
                         .fma(FloatVector.broadcast(F, d2), FloatVector.broadcast(F, -4 * d2))
                         .fma(FloatVector.fromArray(F, x, xb + 64 + h), a2);
-                float d3 = d * scale(s8, s4, 6 + h / 16);
+                float d3 = ds[6 + h / 16];
                 a3 = ((FloatVector) qv.lanewise(LSHR, 6).and(3).or(hm.lanewise(LSHR, 1).and(4)).convert(I2F, 0))
                         .fma(FloatVector.broadcast(F, d3), FloatVector.broadcast(F, -4 * d3))
                         .fma(FloatVector.fromArray(F, x, xb + 96 + h), a3);
@@ -122,19 +126,19 @@ final class Q3_KFormat implements TensorFormat {
                         .convertShape(ZERO_EXTEND_B2I, KQuants.I, 0);
                 IntVector hm = (IntVector) ByteVector.fromMemorySegment(KQuants.B, w, bo + h, KQuants.LE)
                         .convertShape(ZERO_EXTEND_B2I, KQuants.I, 0);
-                float d0 = d * scale(s8, s4, 8 + h / 16);
+                float d0 = ds[8 + h / 16];
                 a0 = ((FloatVector) qv.and(3).or(hm.lanewise(LSHR, 2).and(4)).convert(I2F, 0))
                         .fma(FloatVector.broadcast(F, d0), FloatVector.broadcast(F, -4 * d0))
                         .fma(FloatVector.fromArray(F, x, xb + 128 + h), a0);
-                float d1 = d * scale(s8, s4, 10 + h / 16);
+                float d1 = ds[10 + h / 16];
                 a1 = ((FloatVector) qv.lanewise(LSHR, 2).and(3).or(hm.lanewise(LSHR, 3).and(4)).convert(I2F, 0))
                         .fma(FloatVector.broadcast(F, d1), FloatVector.broadcast(F, -4 * d1))
                         .fma(FloatVector.fromArray(F, x, xb + 160 + h), a1);
-                float d2 = d * scale(s8, s4, 12 + h / 16);
+                float d2 = ds[12 + h / 16];
                 a2 = ((FloatVector) qv.lanewise(LSHR, 4).and(3).or(hm.lanewise(LSHR, 4).and(4)).convert(I2F, 0))
                         .fma(FloatVector.broadcast(F, d2), FloatVector.broadcast(F, -4 * d2))
                         .fma(FloatVector.fromArray(F, x, xb + 192 + h), a2);
-                float d3 = d * scale(s8, s4, 14 + h / 16);
+                float d3 = ds[14 + h / 16];
                 a3 = ((FloatVector) qv.lanewise(LSHR, 6).and(3).or(hm.lanewise(LSHR, 5).and(4)).convert(I2F, 0))
                         .fma(FloatVector.broadcast(F, d3), FloatVector.broadcast(F, -4 * d3))
                         .fma(FloatVector.fromArray(F, x, xb + 224 + h), a3);
