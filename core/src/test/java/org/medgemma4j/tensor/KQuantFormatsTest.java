@@ -28,7 +28,7 @@ class KQuantFormatsTest {
     private static final double DOT_TOLERANCE = 1e-5;
 
     enum Distribution {
-        NORMAL, UNIFORM, OUTLIERS, ZEROS, TINY, POSITIVE, MIXED_SCALES
+        NORMAL, UNIFORM, OUTLIERS, ZEROS, TINY, POSITIVE, NEGATIVE, GRID, MIXED_SCALES
     }
 
     static List<Arguments> cases() {
@@ -53,6 +53,9 @@ class KQuantFormatsTest {
                 case ZEROS -> 0.0;
                 case TINY -> g * 1e-9;
                 case POSITIVE -> Math.abs(g) + 0.5;
+                case NEGATIVE -> -Math.abs(g);
+                // values on a coarse grid make rounding ties, where round-half-even must match C
+                case GRID -> r.nextInt(16) * 0.25 - 2;
                 case MIXED_SCALES -> g * Math.pow(10, (i / 32) % 7 - 4) * (r.nextInt(8) == 0 ? 0 : 1);
             };
         }
