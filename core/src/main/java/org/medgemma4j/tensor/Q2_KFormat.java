@@ -74,44 +74,44 @@ final class Q2_KFormat implements TensorFormat {
             float d = f16(w, bo + D);
             float negMin = -f16(w, bo + D + 2);
             int xb = xOffset + b * QK_K;
+            long s0 = w.get(KQuants.LONG, bo);
             for (int h = 0; h < 32; h += L) {
-                long s = w.get(KQuants.LONG, bo);
                 IntVector qv = (IntVector) ByteVector.fromMemorySegment(KQuants.B, w, bo + QS + h, KQuants.LE)
-                            .convertShape(ZERO_EXTEND_B2I, KQuants.I, 0);
-                int sc0 = (int) (s >>> (8 * (h / 16))) & 0xFF;
+                        .convertShape(ZERO_EXTEND_B2I, KQuants.I, 0);
+                int sc0 = (int) (s0 >>> (8 * (h / 16))) & 0xFF;
                 a0 = ((FloatVector) qv.and(3).convert(I2F, 0))
                         .fma(FloatVector.broadcast(F, d * (sc0 & 0xF)), FloatVector.broadcast(F, negMin * (sc0 >> 4)))
                         .fma(FloatVector.fromArray(F, x, xb + h), a0);
-                int sc1 = (int) (s >>> (8 * (2 + h / 16))) & 0xFF;
+                int sc1 = (int) (s0 >>> (8 * (2 + h / 16))) & 0xFF;
                 a1 = ((FloatVector) qv.lanewise(LSHR, 2).and(3).convert(I2F, 0))
                         .fma(FloatVector.broadcast(F, d * (sc1 & 0xF)), FloatVector.broadcast(F, negMin * (sc1 >> 4)))
                         .fma(FloatVector.fromArray(F, x, xb + 32 + h), a1);
-                int sc2 = (int) (s >>> (8 * (4 + h / 16))) & 0xFF;
+                int sc2 = (int) (s0 >>> (8 * (4 + h / 16))) & 0xFF;
                 a2 = ((FloatVector) qv.lanewise(LSHR, 4).and(3).convert(I2F, 0))
                         .fma(FloatVector.broadcast(F, d * (sc2 & 0xF)), FloatVector.broadcast(F, negMin * (sc2 >> 4)))
                         .fma(FloatVector.fromArray(F, x, xb + 64 + h), a2);
-                int sc3 = (int) (s >>> (8 * (6 + h / 16))) & 0xFF;
+                int sc3 = (int) (s0 >>> (8 * (6 + h / 16))) & 0xFF;
                 a3 = ((FloatVector) qv.lanewise(LSHR, 6).and(3).convert(I2F, 0))
                         .fma(FloatVector.broadcast(F, d * (sc3 & 0xF)), FloatVector.broadcast(F, negMin * (sc3 >> 4)))
                         .fma(FloatVector.fromArray(F, x, xb + 96 + h), a3);
             }
+            long s1 = w.get(KQuants.LONG, bo + 8);
             for (int h = 0; h < 32; h += L) {
-                long s = w.get(KQuants.LONG, bo + 8);
                 IntVector qv = (IntVector) ByteVector.fromMemorySegment(KQuants.B, w, bo + QS + 32 + h, KQuants.LE)
-                            .convertShape(ZERO_EXTEND_B2I, KQuants.I, 0);
-                int sc0 = (int) (s >>> (8 * (h / 16))) & 0xFF;
+                        .convertShape(ZERO_EXTEND_B2I, KQuants.I, 0);
+                int sc0 = (int) (s1 >>> (8 * (h / 16))) & 0xFF;
                 a0 = ((FloatVector) qv.and(3).convert(I2F, 0))
                         .fma(FloatVector.broadcast(F, d * (sc0 & 0xF)), FloatVector.broadcast(F, negMin * (sc0 >> 4)))
                         .fma(FloatVector.fromArray(F, x, xb + 128 + h), a0);
-                int sc1 = (int) (s >>> (8 * (2 + h / 16))) & 0xFF;
+                int sc1 = (int) (s1 >>> (8 * (2 + h / 16))) & 0xFF;
                 a1 = ((FloatVector) qv.lanewise(LSHR, 2).and(3).convert(I2F, 0))
                         .fma(FloatVector.broadcast(F, d * (sc1 & 0xF)), FloatVector.broadcast(F, negMin * (sc1 >> 4)))
                         .fma(FloatVector.fromArray(F, x, xb + 160 + h), a1);
-                int sc2 = (int) (s >>> (8 * (4 + h / 16))) & 0xFF;
+                int sc2 = (int) (s1 >>> (8 * (4 + h / 16))) & 0xFF;
                 a2 = ((FloatVector) qv.lanewise(LSHR, 4).and(3).convert(I2F, 0))
                         .fma(FloatVector.broadcast(F, d * (sc2 & 0xF)), FloatVector.broadcast(F, negMin * (sc2 >> 4)))
                         .fma(FloatVector.fromArray(F, x, xb + 192 + h), a2);
-                int sc3 = (int) (s >>> (8 * (6 + h / 16))) & 0xFF;
+                int sc3 = (int) (s1 >>> (8 * (6 + h / 16))) & 0xFF;
                 a3 = ((FloatVector) qv.lanewise(LSHR, 6).and(3).convert(I2F, 0))
                         .fma(FloatVector.broadcast(F, d * (sc3 & 0xF)), FloatVector.broadcast(F, negMin * (sc3 >> 4)))
                         .fma(FloatVector.fromArray(F, x, xb + 224 + h), a3);
