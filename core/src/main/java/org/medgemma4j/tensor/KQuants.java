@@ -6,7 +6,6 @@ import java.nio.ByteOrder;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -23,6 +22,8 @@ final class KQuants {
     // Built once: a layout or species made inside a hot loop slows it by an order of magnitude.
     static final ValueLayout.OfShort F16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     static final ValueLayout.OfByte BYTE = ValueLayout.JAVA_BYTE;
+    static final ValueLayout.OfInt INT = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    static final ValueLayout.OfLong LONG = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
 
     static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
@@ -47,12 +48,6 @@ final class KQuants {
 
     static int u8(MemorySegment s, long offset) {
         return s.get(BYTE, offset) & 0xFF;
-    }
-
-    /** L consecutive unsigned bytes widened to int lanes. */
-    static IntVector bytesAsInts(MemorySegment s, long offset) {
-        return (IntVector) ByteVector.fromMemorySegment(B, s, offset, LE)
-                .convertShape(VectorOperators.ZERO_EXTEND_B2I, I, 0);
     }
 
     /** ggml's nearest_int: round half to even through the 1.5 * 2^23 float trick (|f| &lt;= 2^22). */
@@ -314,6 +309,20 @@ final class KQuants {
                         | (l[j + i + 96] << 6));
             }
         }
+    }
+
+    /** The scalar fallback for CPUs without usable vectors: decode a block at a time, then multiply. */
+    static float dotByDequantizing(TensorFormat f, MemorySegment w, long offset, float[] x, int xOffset, int n) {
+        int blockBytes = f.type().blockBytes;
+        float[] tmp = new float[QK_K];
+        float sum = 0;
+        for (int b = 0; b < n / QK_K; b++) {
+            f.dequantize(w, offset + (long) b * blockBytes, tmp, 0, QK_K);
+            for (int i = 0; i < QK_K; i++) {
+                sum += tmp[i] * x[xOffset + b * QK_K + i];
+            }
+        }
+        return sum;
     }
 
     static void checkBlocks(int n) {

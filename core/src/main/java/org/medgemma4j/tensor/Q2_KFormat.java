@@ -1,13 +1,16 @@
 package org.medgemma4j.tensor;
 
+import static jdk.incubator.vector.VectorOperators.I2F;
+import static jdk.incubator.vector.VectorOperators.LSHR;
+import static jdk.incubator.vector.VectorOperators.ZERO_EXTEND_B2I;
 import static org.medgemma4j.tensor.KQuants.F;
 import static org.medgemma4j.tensor.KQuants.L;
 import static org.medgemma4j.tensor.KQuants.QK_K;
-import static org.medgemma4j.tensor.KQuants.bytesAsInts;
 import static org.medgemma4j.tensor.KQuants.f16;
 import static org.medgemma4j.tensor.KQuants.nearestInt;
 
 import java.lang.foreign.MemorySegment;
+import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
@@ -53,44 +56,68 @@ final class Q2_KFormat implements TensorFormat {
     @Override
     public float dot(MemorySegment w, long offset, float[] x, int xOffset, int n) {
         KQuants.checkBlocks(n);
-        return KQuants.VECTOR ? dotVector(w, offset, x, xOffset, n) : dotScalar(w, offset, x, xOffset, n);
+        return KQuants.VECTOR ? dotVector(w, offset, x, xOffset, n)
+                : KQuants.dotByDequantizing(this, w, offset, x, xOffset, n);
     }
 
-    private float dotScalar(MemorySegment w, long offset, float[] x, int xOffset, int n) {
-        float[] tmp = new float[QK_K];
-        float sum = 0;
-        for (int b = 0; b < n / QK_K; b++) {
-            dequantize(w, offset + (long) b * BLOCK_BYTES, tmp, 0, QK_K);
-            for (int i = 0; i < QK_K; i++) {
-                sum += tmp[i] * x[xOffset + b * QK_K + i];
-            }
-        }
-        return sum;
-    }
-
+    /**
+     * In half n, value 32j+l is (qs >> 2j) & 3 of sub-block 8n+2j+l/16: one FMA makes d*sc*q - dmin*m,
+     * a second meets x. The halves are written out (see Q4_KFormat).
+     */
     private static float dotVector(MemorySegment w, long offset, float[] x, int xOffset, int n) {
-        FloatVector acc = FloatVector.zero(F);
-        FloatVector accMin = FloatVector.zero(F);
+        FloatVector a0 = FloatVector.zero(F);
+        FloatVector a1 = FloatVector.zero(F);
+        FloatVector a2 = FloatVector.zero(F);
+        FloatVector a3 = FloatVector.zero(F);
         for (int b = 0; b < n / QK_K; b++) {
             long bo = offset + (long) b * BLOCK_BYTES;
             float d = f16(w, bo + D);
-            float dmin = f16(w, bo + D + 2);
-            for (int half = 0; half < 2; half++) {
-                long q = bo + QS + 32L * half;
-                for (int h = 0; h < 32; h += L) {
-                    IntVector qv = bytesAsInts(w, q + h);
-                    for (int j = 0; j < 4; ++j) {
-                        FloatVector v = (FloatVector) qv.lanewise(VectorOperators.LSHR, 2 * j).and(3)
-                                .convert(VectorOperators.I2F, 0);
-                        FloatVector xv = FloatVector.fromArray(F, x, xOffset + b * QK_K + 128 * half + 32 * j + h);
-                        int sc = KQuants.u8(w, bo + 8 * half + 2 * j + h / 16);
-                        acc = v.mul(xv).fma(FloatVector.broadcast(F, d * (sc & 0xF)), acc);
-                        accMin = xv.fma(FloatVector.broadcast(F, dmin * (sc >> 4)), accMin);
-                    }
-                }
+            float negMin = -f16(w, bo + D + 2);
+            int xb = xOffset + b * QK_K;
+            long s0 = w.get(KQuants.LONG, bo);
+            for (int h = 0; h < 32; h += L) {
+                IntVector qv = (IntVector) ByteVector.fromMemorySegment(KQuants.B, w, bo + QS + h, KQuants.LE)
+                        .convertShape(ZERO_EXTEND_B2I, KQuants.I, 0);
+                int sc0 = (int) (s0 >>> (8 * (h / 16))) & 0xFF;
+                a0 = ((FloatVector) qv.and(3).convert(I2F, 0))
+                        .fma(FloatVector.broadcast(F, d * (sc0 & 0xF)), FloatVector.broadcast(F, negMin * (sc0 >> 4)))
+                        .fma(FloatVector.fromArray(F, x, xb + h), a0);
+                int sc1 = (int) (s0 >>> (8 * (2 + h / 16))) & 0xFF;
+                a1 = ((FloatVector) qv.lanewise(LSHR, 2).and(3).convert(I2F, 0))
+                        .fma(FloatVector.broadcast(F, d * (sc1 & 0xF)), FloatVector.broadcast(F, negMin * (sc1 >> 4)))
+                        .fma(FloatVector.fromArray(F, x, xb + 32 + h), a1);
+                int sc2 = (int) (s0 >>> (8 * (4 + h / 16))) & 0xFF;
+                a2 = ((FloatVector) qv.lanewise(LSHR, 4).and(3).convert(I2F, 0))
+                        .fma(FloatVector.broadcast(F, d * (sc2 & 0xF)), FloatVector.broadcast(F, negMin * (sc2 >> 4)))
+                        .fma(FloatVector.fromArray(F, x, xb + 64 + h), a2);
+                int sc3 = (int) (s0 >>> (8 * (6 + h / 16))) & 0xFF;
+                a3 = ((FloatVector) qv.lanewise(LSHR, 6).and(3).convert(I2F, 0))
+                        .fma(FloatVector.broadcast(F, d * (sc3 & 0xF)), FloatVector.broadcast(F, negMin * (sc3 >> 4)))
+                        .fma(FloatVector.fromArray(F, x, xb + 96 + h), a3);
+            }
+            long s1 = w.get(KQuants.LONG, bo + 8);
+            for (int h = 0; h < 32; h += L) {
+                IntVector qv = (IntVector) ByteVector.fromMemorySegment(KQuants.B, w, bo + QS + 32 + h, KQuants.LE)
+                        .convertShape(ZERO_EXTEND_B2I, KQuants.I, 0);
+                int sc0 = (int) (s1 >>> (8 * (h / 16))) & 0xFF;
+                a0 = ((FloatVector) qv.and(3).convert(I2F, 0))
+                        .fma(FloatVector.broadcast(F, d * (sc0 & 0xF)), FloatVector.broadcast(F, negMin * (sc0 >> 4)))
+                        .fma(FloatVector.fromArray(F, x, xb + 128 + h), a0);
+                int sc1 = (int) (s1 >>> (8 * (2 + h / 16))) & 0xFF;
+                a1 = ((FloatVector) qv.lanewise(LSHR, 2).and(3).convert(I2F, 0))
+                        .fma(FloatVector.broadcast(F, d * (sc1 & 0xF)), FloatVector.broadcast(F, negMin * (sc1 >> 4)))
+                        .fma(FloatVector.fromArray(F, x, xb + 160 + h), a1);
+                int sc2 = (int) (s1 >>> (8 * (4 + h / 16))) & 0xFF;
+                a2 = ((FloatVector) qv.lanewise(LSHR, 4).and(3).convert(I2F, 0))
+                        .fma(FloatVector.broadcast(F, d * (sc2 & 0xF)), FloatVector.broadcast(F, negMin * (sc2 >> 4)))
+                        .fma(FloatVector.fromArray(F, x, xb + 192 + h), a2);
+                int sc3 = (int) (s1 >>> (8 * (6 + h / 16))) & 0xFF;
+                a3 = ((FloatVector) qv.lanewise(LSHR, 6).and(3).convert(I2F, 0))
+                        .fma(FloatVector.broadcast(F, d * (sc3 & 0xF)), FloatVector.broadcast(F, negMin * (sc3 >> 4)))
+                        .fma(FloatVector.fromArray(F, x, xb + 224 + h), a3);
             }
         }
-        return Ggml.sum(acc) - Ggml.sum(accMin);
+        return Ggml.sum(a0, a1, a2, a3);
     }
 
     @Override

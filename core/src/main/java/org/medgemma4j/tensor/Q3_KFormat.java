@@ -1,13 +1,17 @@
 package org.medgemma4j.tensor;
 
+import static jdk.incubator.vector.VectorOperators.I2F;
+import static jdk.incubator.vector.VectorOperators.LSHL;
+import static jdk.incubator.vector.VectorOperators.LSHR;
+import static jdk.incubator.vector.VectorOperators.ZERO_EXTEND_B2I;
 import static org.medgemma4j.tensor.KQuants.F;
 import static org.medgemma4j.tensor.KQuants.L;
 import static org.medgemma4j.tensor.KQuants.QK_K;
-import static org.medgemma4j.tensor.KQuants.bytesAsInts;
 import static org.medgemma4j.tensor.KQuants.f16;
 import static org.medgemma4j.tensor.KQuants.nearestInt;
 
 import java.lang.foreign.MemorySegment;
+import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
@@ -65,46 +69,82 @@ final class Q3_KFormat implements TensorFormat {
     @Override
     public float dot(MemorySegment w, long offset, float[] x, int xOffset, int n) {
         KQuants.checkBlocks(n);
-        return KQuants.VECTOR ? dotVector(w, offset, x, xOffset, n) : dotScalar(w, offset, x, xOffset, n);
+        return KQuants.VECTOR ? dotVector(w, offset, x, xOffset, n)
+                : KQuants.dotByDequantizing(this, w, offset, x, xOffset, n);
     }
 
-    private float dotScalar(MemorySegment w, long offset, float[] x, int xOffset, int n) {
-        float[] tmp = new float[QK_K];
-        float sum = 0;
-        for (int b = 0; b < n / QK_K; b++) {
-            dequantize(w, offset + (long) b * BLOCK_BYTES, tmp, 0, QK_K);
-            for (int i = 0; i < QK_K; i++) {
-                sum += tmp[i] * x[xOffset + b * QK_K + i];
-            }
-        }
-        return sum;
+    /** The 6-bit scale of sub-block j (0..15) minus 32, from the 12 scale bytes read as a long and an int. */
+    private static int scale(long s8, int s4, int j) {
+        int lo = (int) (s8 >>> (8 * (j & 7) + 4 * (j >> 3))) & 0xF;
+        int hi = (s4 >>> (8 * (j & 3) + 2 * (j >> 2))) & 3;
+        return (lo | (hi << 4)) - 32;
     }
 
+    /**
+     * In half n, value 32j+l is ((qs >> 2j) & 3 | hmask bit 4n+j << 2) - 4: one FMA makes
+     * d*sc*(v-4), a second meets x. The halves are written out (see Q4_KFormat).
+     */
     private static float dotVector(MemorySegment w, long offset, float[] x, int xOffset, int n) {
-        int[] sc = new int[16];
-        FloatVector acc = FloatVector.zero(F);
+        FloatVector a0 = FloatVector.zero(F);
+        FloatVector a1 = FloatVector.zero(F);
+        FloatVector a2 = FloatVector.zero(F);
+        FloatVector a3 = FloatVector.zero(F);
+        float[] ds = new float[16];
         for (int b = 0; b < n / QK_K; b++) {
             long bo = offset + (long) b * BLOCK_BYTES;
             float d = f16(w, bo + D);
-            scales(w, bo + SCALES, sc);
-            for (int half = 0; half < 2; half++) {
-                long q = bo + QS + 32L * half;
-                for (int h = 0; h < 32; h += L) {
-                    IntVector qv = bytesAsInts(w, q + h);
-                    IntVector hm = bytesAsInts(w, bo + h).lanewise(VectorOperators.LSHR, 4 * half);
-                    for (int j = 0; j < 4; ++j) {
-                        // (q | high << 2) - 4 equals q - (high ? 0 : 4)
-                        IntVector v = qv.lanewise(VectorOperators.LSHR, 2 * j).and(3)
-                                .or(hm.lanewise(VectorOperators.LSHR, j).and(1).lanewise(VectorOperators.LSHL, 2))
-                                .sub(4);
-                        FloatVector p = ((FloatVector) v.convert(VectorOperators.I2F, 0))
-                                .mul(FloatVector.fromArray(F, x, xOffset + b * QK_K + 128 * half + 32 * j + h));
-                        acc = p.fma(FloatVector.broadcast(F, d * sc[8 * half + 2 * j + h / 16]), acc);
-                    }
-                }
+            long s8 = w.get(KQuants.LONG, bo + SCALES);
+            int s4 = w.get(KQuants.INT, bo + SCALES + 8);
+            for (int j = 0; j < 16; j++) {
+                ds[j] = d * scale(s8, s4, j);
+            }
+            int xb = xOffset + b * QK_K;
+            for (int h = 0; h < 32; h += L) {
+                IntVector qv = (IntVector) ByteVector.fromMemorySegment(KQuants.B, w, bo + QS + h, KQuants.LE)
+                        .convertShape(ZERO_EXTEND_B2I, KQuants.I, 0);
+                IntVector hm = (IntVector) ByteVector.fromMemorySegment(KQuants.B, w, bo + h, KQuants.LE)
+                        .convertShape(ZERO_EXTEND_B2I, KQuants.I, 0);
+                float d0 = ds[h / 16];
+                a0 = ((FloatVector) qv.and(3).or(hm.lanewise(LSHL, 2).and(4)).convert(I2F, 0))
+                        .fma(FloatVector.broadcast(F, d0), FloatVector.broadcast(F, -4 * d0))
+                        .fma(FloatVector.fromArray(F, x, xb + h), a0);
+                float d1 = ds[2 + h / 16];
+                a1 = ((FloatVector) qv.lanewise(LSHR, 2).and(3).or(hm.lanewise(LSHL, 1).and(4)).convert(I2F, 0))
+                        .fma(FloatVector.broadcast(F, d1), FloatVector.broadcast(F, -4 * d1))
+                        .fma(FloatVector.fromArray(F, x, xb + 32 + h), a1);
+                float d2 = ds[4 + h / 16];
+                a2 = ((FloatVector) qv.lanewise(LSHR, 4).and(3).or(hm.and(4)).convert(I2F, 0))
+                        .fma(FloatVector.broadcast(F, d2), FloatVector.broadcast(F, -4 * d2))
+                        .fma(FloatVector.fromArray(F, x, xb + 64 + h), a2);
+                float d3 = ds[6 + h / 16];
+                a3 = ((FloatVector) qv.lanewise(LSHR, 6).and(3).or(hm.lanewise(LSHR, 1).and(4)).convert(I2F, 0))
+                        .fma(FloatVector.broadcast(F, d3), FloatVector.broadcast(F, -4 * d3))
+                        .fma(FloatVector.fromArray(F, x, xb + 96 + h), a3);
+            }
+            for (int h = 0; h < 32; h += L) {
+                IntVector qv = (IntVector) ByteVector.fromMemorySegment(KQuants.B, w, bo + QS + 32 + h, KQuants.LE)
+                        .convertShape(ZERO_EXTEND_B2I, KQuants.I, 0);
+                IntVector hm = (IntVector) ByteVector.fromMemorySegment(KQuants.B, w, bo + h, KQuants.LE)
+                        .convertShape(ZERO_EXTEND_B2I, KQuants.I, 0);
+                float d0 = ds[8 + h / 16];
+                a0 = ((FloatVector) qv.and(3).or(hm.lanewise(LSHR, 2).and(4)).convert(I2F, 0))
+                        .fma(FloatVector.broadcast(F, d0), FloatVector.broadcast(F, -4 * d0))
+                        .fma(FloatVector.fromArray(F, x, xb + 128 + h), a0);
+                float d1 = ds[10 + h / 16];
+                a1 = ((FloatVector) qv.lanewise(LSHR, 2).and(3).or(hm.lanewise(LSHR, 3).and(4)).convert(I2F, 0))
+                        .fma(FloatVector.broadcast(F, d1), FloatVector.broadcast(F, -4 * d1))
+                        .fma(FloatVector.fromArray(F, x, xb + 160 + h), a1);
+                float d2 = ds[12 + h / 16];
+                a2 = ((FloatVector) qv.lanewise(LSHR, 4).and(3).or(hm.lanewise(LSHR, 4).and(4)).convert(I2F, 0))
+                        .fma(FloatVector.broadcast(F, d2), FloatVector.broadcast(F, -4 * d2))
+                        .fma(FloatVector.fromArray(F, x, xb + 192 + h), a2);
+                float d3 = ds[14 + h / 16];
+                a3 = ((FloatVector) qv.lanewise(LSHR, 6).and(3).or(hm.lanewise(LSHR, 5).and(4)).convert(I2F, 0))
+                        .fma(FloatVector.broadcast(F, d3), FloatVector.broadcast(F, -4 * d3))
+                        .fma(FloatVector.fromArray(F, x, xb + 224 + h), a3);
             }
         }
-        return Ggml.sum(acc);
+        return Ggml.sum(a0, a1, a2, a3);
     }
 
     @Override

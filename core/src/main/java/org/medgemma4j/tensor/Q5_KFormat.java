@@ -1,13 +1,17 @@
 package org.medgemma4j.tensor;
 
+import static jdk.incubator.vector.VectorOperators.I2F;
+import static jdk.incubator.vector.VectorOperators.LSHL;
+import static jdk.incubator.vector.VectorOperators.LSHR;
+import static jdk.incubator.vector.VectorOperators.ZERO_EXTEND_B2I;
 import static org.medgemma4j.tensor.KQuants.F;
 import static org.medgemma4j.tensor.KQuants.L;
 import static org.medgemma4j.tensor.KQuants.QK_K;
-import static org.medgemma4j.tensor.KQuants.bytesAsInts;
 import static org.medgemma4j.tensor.KQuants.f16;
 import static org.medgemma4j.tensor.KQuants.nearestInt;
 
 import java.lang.foreign.MemorySegment;
+import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
@@ -64,81 +68,96 @@ final class Q5_KFormat implements TensorFormat {
     @Override
     public float dot(MemorySegment w, long offset, float[] x, int xOffset, int n) {
         KQuants.checkBlocks(n);
-        return KQuants.VECTOR ? dotVector(w, offset, x, xOffset, n) : dotScalar(w, offset, x, xOffset, n);
+        return KQuants.VECTOR ? dotVector(w, offset, x, xOffset, n)
+                : KQuants.dotByDequantizing(this, w, offset, x, xOffset, n);
     }
 
-    private float dotScalar(MemorySegment w, long offset, float[] x, int xOffset, int n) {
-        float[] tmp = new float[QK_K];
-        float sum = 0;
-        for (int b = 0; b < n / QK_K; b++) {
-            dequantize(w, offset + (long) b * BLOCK_BYTES, tmp, 0, QK_K);
-            for (int i = 0; i < QK_K; i++) {
-                sum += tmp[i] * x[xOffset + b * QK_K + i];
-            }
-        }
-        return sum;
-    }
-
-    /**
-     * Per sub-block, sum(q*x) and sum(x) are accumulated separately and scaled once at the end of the
-     * sub-block: two vector ops per 16 weights on top of unpacking.
-     */
+    /** As Q4_KFormat's kernel, with the fifth bit ORed in from qh before conversion. */
     private static float dotVector(MemorySegment w, long offset, float[] x, int xOffset, int n) {
-        FloatVector acc = FloatVector.zero(F);
-        FloatVector accMin = FloatVector.zero(F);
+        FloatVector a0 = FloatVector.zero(F);
+        FloatVector a1 = FloatVector.zero(F);
+        FloatVector a2 = FloatVector.zero(F);
+        FloatVector a3 = FloatVector.zero(F);
         for (int b = 0; b < n / QK_K; b++) {
             long bo = offset + (long) b * BLOCK_BYTES;
             float d = f16(w, bo);
-            float dmin = f16(w, bo + 2);
-            long s = bo + SCALES;
-            for (int k = 0; k < 4; k++) {
-                long q = bo + QS + 32L * k;
-                int xb = xOffset + b * QK_K + 64 * k;
-                FloatVector sumLo = FloatVector.zero(F);
-                FloatVector sumHi = FloatVector.zero(F);
-                FloatVector xLo = FloatVector.zero(F);
-                FloatVector xHi = FloatVector.zero(F);
+            float negMin = -f16(w, bo + 2);
+            long s8 = w.get(KQuants.LONG, bo + SCALES);
+            int sc = (int) s8;
+            int mn = (int) (s8 >>> 32);
+            int hi = w.get(KQuants.INT, bo + SCALES + 8);
+            int xb = xOffset + b * QK_K;
+            long q = bo + QS;
+            {
+                FloatVector dLo = FloatVector.broadcast(F, d * (sc & 63));
+                FloatVector mLo = FloatVector.broadcast(F, negMin * (mn & 63));
+                FloatVector dHi = FloatVector.broadcast(F, d * ((sc >>> 8) & 63));
+                FloatVector mHi = FloatVector.broadcast(F, negMin * ((mn >>> 8) & 63));
                 for (int h = 0; h < 32; h += L) {
-                    IntVector v = bytesAsInts(w, q + h);
-                    // bit 2k of qh goes to 16 of the low value, bit 2k+1 to 16 of the high one
-                    IntVector hb = bytesAsInts(w, bo + QH + h).lanewise(VectorOperators.LSHR, 2 * k);
-                    FloatVector lo = (FloatVector) v.and(0xF).or(hb.and(1).lanewise(VectorOperators.LSHL, 4))
-                            .convert(VectorOperators.I2F, 0);
-                    FloatVector hi = (FloatVector) v.lanewise(VectorOperators.LSHR, 4)
-                            .or(hb.and(2).lanewise(VectorOperators.LSHL, 3)).convert(VectorOperators.I2F, 0);
-                    FloatVector x0 = FloatVector.fromArray(F, x, xb + h);
-                    FloatVector x1 = FloatVector.fromArray(F, x, xb + 32 + h);
-                    sumLo = lo.fma(x0, sumLo);
-                    sumHi = hi.fma(x1, sumHi);
-                    xLo = xLo.add(x0);
-                    xHi = xHi.add(x1);
+                    IntVector v = (IntVector) ByteVector.fromMemorySegment(KQuants.B, w, q + h, KQuants.LE)
+                            .convertShape(ZERO_EXTEND_B2I, KQuants.I, 0);
+                    IntVector hb = (IntVector) ByteVector.fromMemorySegment(KQuants.B, w, bo + QH + h, KQuants.LE)
+                            .convertShape(ZERO_EXTEND_B2I, KQuants.I, 0);
+                    // bit 0 of qh is the fifth bit of the low nibble, bit 1 of the high one
+                    a0 = ((FloatVector) v.and(0xF).or(hb.lanewise(LSHL, 4).and(16)).convert(I2F, 0))
+                            .fma(dLo, mLo).fma(FloatVector.fromArray(F, x, xb + h), a0);
+                    a0 = ((FloatVector) v.lanewise(LSHR, 4).or(hb.lanewise(LSHL, 3).and(16)).convert(I2F, 0))
+                            .fma(dHi, mHi).fma(FloatVector.fromArray(F, x, xb + 32 + h), a0);
                 }
-                // get_scale_min_k4 for sub-blocks 2k and 2k+1
-                int scLo;
-                int mLo;
-                int scHi;
-                int mHi;
-                if (k < 2) {
-                    scLo = KQuants.u8(w, s + 2 * k) & 63;
-                    scHi = KQuants.u8(w, s + 2 * k + 1) & 63;
-                    mLo = KQuants.u8(w, s + 2 * k + 4) & 63;
-                    mHi = KQuants.u8(w, s + 2 * k + 5) & 63;
-                } else {
-                    int j = 2 * k;
-                    int b0 = KQuants.u8(w, s + j + 4);
-                    int b1 = KQuants.u8(w, s + j + 5);
-                    scLo = (b0 & 0xF) | ((KQuants.u8(w, s + j - 4) >> 6) << 4);
-                    scHi = (b1 & 0xF) | ((KQuants.u8(w, s + j - 3) >> 6) << 4);
-                    mLo = (b0 >> 4) | ((KQuants.u8(w, s + j) >> 6) << 4);
-                    mHi = (b1 >> 4) | ((KQuants.u8(w, s + j + 1) >> 6) << 4);
+            }
+            {
+                FloatVector dLo = FloatVector.broadcast(F, d * ((sc >>> 16) & 63));
+                FloatVector mLo = FloatVector.broadcast(F, negMin * ((mn >>> 16) & 63));
+                FloatVector dHi = FloatVector.broadcast(F, d * ((sc >>> 24) & 63));
+                FloatVector mHi = FloatVector.broadcast(F, negMin * ((mn >>> 24) & 63));
+                for (int h = 0; h < 32; h += L) {
+                    IntVector v = (IntVector) ByteVector.fromMemorySegment(KQuants.B, w, q + 32 + h, KQuants.LE)
+                            .convertShape(ZERO_EXTEND_B2I, KQuants.I, 0);
+                    IntVector hb = (IntVector) ByteVector.fromMemorySegment(KQuants.B, w, bo + QH + h, KQuants.LE)
+                            .convertShape(ZERO_EXTEND_B2I, KQuants.I, 0);
+                    // bit 2 of qh is the fifth bit of the low nibble, bit 3 of the high one
+                    a1 = ((FloatVector) v.and(0xF).or(hb.lanewise(LSHL, 2).and(16)).convert(I2F, 0))
+                            .fma(dLo, mLo).fma(FloatVector.fromArray(F, x, xb + 64 + h), a1);
+                    a1 = ((FloatVector) v.lanewise(LSHR, 4).or(hb.lanewise(LSHL, 1).and(16)).convert(I2F, 0))
+                            .fma(dHi, mHi).fma(FloatVector.fromArray(F, x, xb + 96 + h), a1);
                 }
-                acc = sumLo.fma(FloatVector.broadcast(F, d * scLo), acc);
-                acc = sumHi.fma(FloatVector.broadcast(F, d * scHi), acc);
-                accMin = xLo.fma(FloatVector.broadcast(F, dmin * mLo), accMin);
-                accMin = xHi.fma(FloatVector.broadcast(F, dmin * mHi), accMin);
+            }
+            {
+                FloatVector dLo = FloatVector.broadcast(F, d * ((hi & 0xF) | ((sc >>> 6) & 3) << 4));
+                FloatVector mLo = FloatVector.broadcast(F, negMin * (((hi >>> 4) & 0xF) | ((mn >>> 6) & 3) << 4));
+                FloatVector dHi = FloatVector.broadcast(F, d * (((hi >>> 8) & 0xF) | ((sc >>> 14) & 3) << 4));
+                FloatVector mHi = FloatVector.broadcast(F, negMin * (((hi >>> 12) & 0xF) | ((mn >>> 14) & 3) << 4));
+                for (int h = 0; h < 32; h += L) {
+                    IntVector v = (IntVector) ByteVector.fromMemorySegment(KQuants.B, w, q + 64 + h, KQuants.LE)
+                            .convertShape(ZERO_EXTEND_B2I, KQuants.I, 0);
+                    IntVector hb = (IntVector) ByteVector.fromMemorySegment(KQuants.B, w, bo + QH + h, KQuants.LE)
+                            .convertShape(ZERO_EXTEND_B2I, KQuants.I, 0);
+                    // bit 4 of qh is the fifth bit of the low nibble, bit 5 of the high one
+                    a2 = ((FloatVector) v.and(0xF).or(hb.and(16)).convert(I2F, 0))
+                            .fma(dLo, mLo).fma(FloatVector.fromArray(F, x, xb + 128 + h), a2);
+                    a2 = ((FloatVector) v.lanewise(LSHR, 4).or(hb.lanewise(LSHR, 1).and(16)).convert(I2F, 0))
+                            .fma(dHi, mHi).fma(FloatVector.fromArray(F, x, xb + 160 + h), a2);
+                }
+            }
+            {
+                FloatVector dLo = FloatVector.broadcast(F, d * (((hi >>> 16) & 0xF) | ((sc >>> 22) & 3) << 4));
+                FloatVector mLo = FloatVector.broadcast(F, negMin * (((hi >>> 20) & 0xF) | ((mn >>> 22) & 3) << 4));
+                FloatVector dHi = FloatVector.broadcast(F, d * (((hi >>> 24) & 0xF) | ((sc >>> 30) & 3) << 4));
+                FloatVector mHi = FloatVector.broadcast(F, negMin * (((hi >>> 28) & 0xF) | ((mn >>> 30) & 3) << 4));
+                for (int h = 0; h < 32; h += L) {
+                    IntVector v = (IntVector) ByteVector.fromMemorySegment(KQuants.B, w, q + 96 + h, KQuants.LE)
+                            .convertShape(ZERO_EXTEND_B2I, KQuants.I, 0);
+                    IntVector hb = (IntVector) ByteVector.fromMemorySegment(KQuants.B, w, bo + QH + h, KQuants.LE)
+                            .convertShape(ZERO_EXTEND_B2I, KQuants.I, 0);
+                    // bit 6 of qh is the fifth bit of the low nibble, bit 7 of the high one
+                    a3 = ((FloatVector) v.and(0xF).or(hb.lanewise(LSHR, 2).and(16)).convert(I2F, 0))
+                            .fma(dLo, mLo).fma(FloatVector.fromArray(F, x, xb + 192 + h), a3);
+                    a3 = ((FloatVector) v.lanewise(LSHR, 4).or(hb.lanewise(LSHR, 3).and(16)).convert(I2F, 0))
+                            .fma(dHi, mHi).fma(FloatVector.fromArray(F, x, xb + 224 + h), a3);
+                }
             }
         }
-        return Ggml.sum(acc) - Ggml.sum(accMin);
+        return Ggml.sum(a0, a1, a2, a3);
     }
 
     @Override

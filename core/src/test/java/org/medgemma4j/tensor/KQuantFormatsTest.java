@@ -1,6 +1,7 @@
 package org.medgemma4j.tensor;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -10,10 +11,16 @@ import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.medgemma4j.testing.GgmlReference;
 
-/** The K-quant formats against ggml's own reference kernels, bit for bit where ggml defines the bits. */
+/**
+ * The K-quant formats against ggml's own reference kernels: decoding bit for bit, encoding byte for
+ * byte, and the fused dot within {@link #DOT_TOLERANCE} of a double-precision dot of ggml's decoded
+ * weights. The vector kernels run at the JVM's preferred width; run with -XX:MaxVectorSize=32 to
+ * cover 256-bit CPUs.
+ */
 class KQuantFormatsTest {
 
     private static final int N = 4096;
@@ -21,7 +28,7 @@ class KQuantFormatsTest {
     private static final double DOT_TOLERANCE = 1e-5;
 
     enum Distribution {
-        NORMAL, UNIFORM, OUTLIERS, ZEROS, TINY, POSITIVE, MIXED_SCALES
+        NORMAL, UNIFORM, OUTLIERS, ZEROS, TINY, POSITIVE, NEGATIVE, GRID, MIXED_SCALES
     }
 
     static List<Arguments> cases() {
@@ -46,6 +53,9 @@ class KQuantFormatsTest {
                 case ZEROS -> 0.0;
                 case TINY -> g * 1e-9;
                 case POSITIVE -> Math.abs(g) + 0.5;
+                case NEGATIVE -> -Math.abs(g);
+                // values on a coarse grid make rounding ties, where round-half-even must match C
+                case GRID -> r.nextInt(16) * 0.25 - 2;
                 case MIXED_SCALES -> g * Math.pow(10, (i / 32) % 7 - 4) * (r.nextInt(8) == 0 ? 0 : 1);
             };
         }
@@ -54,6 +64,19 @@ class KQuantFormatsTest {
 
     private static double gaussian(SplittableRandom r) {
         return Math.sqrt(-2 * Math.log(1 - r.nextDouble())) * Math.cos(2 * Math.PI * r.nextDouble());
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = GgmlType.class, names = {"Q2_K", "Q3_K", "Q4_K", "Q5_K", "Q6_K"})
+    void isRegisteredAndRejectsPartialBlocks(GgmlType type) {
+        assertThat(TensorFormats.isSupported(type)).isTrue();
+        TensorFormat f = TensorFormats.of(type);
+        assertThat(f.type()).isEqualTo(type);
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment seg = arena.allocate(type.blockBytes * 2L);
+            assertThatThrownBy(() -> f.dot(seg, 0, new float[512], 0, 300)).isInstanceOf(IllegalArgumentException.class);
+            assertThatThrownBy(() -> f.dequantize(seg, 0, new float[512], 0, 100)).isInstanceOf(IllegalArgumentException.class);
+        }
     }
 
     @ParameterizedTest(name = "{0} {1}")
@@ -133,6 +156,10 @@ class KQuantFormatsTest {
                 long off = pad + (long) first / 256 * type.blockBytes;
                 float got = f.dot(seg, off, x, xOffset + first, n);
                 assertThat(Math.abs(got - exact)).as("dot of %d from %d: %s vs %s", n, first, got, exact)
+                        .isLessThanOrEqualTo(DOT_TOLERANCE * magnitude + 1e-30);
+                // the fallback for CPUs without vectors, which this machine would not otherwise run
+                float scalar = KQuants.dotByDequantizing(f, seg, off, x, xOffset + first, n);
+                assertThat(Math.abs(scalar - exact)).as("scalar dot of %d from %d: %s vs %s", n, first, scalar, exact)
                         .isLessThanOrEqualTo(DOT_TOLERANCE * magnitude + 1e-30);
             }
         }
