@@ -47,7 +47,7 @@ final class ChatCommand implements Callable<Integer> {
         var decoder = StandardCharsets.UTF_8.newDecoder()
                 .onMalformedInput(CodingErrorAction.REPLACE).onUnmappableCharacter(CodingErrorAction.REPLACE);
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in, decoder));
-        try (LoadedModel m = model.open(); Session session = model.newSession(m)) {
+        try (LoadedModel m = model.open(spec.commandLine().getErr()); Session session = model.newSession(m)) {
             ChatSession chat = new ChatSession(session, m.template(), system);
             while (true) {
                 out.print("> ");

@@ -41,7 +41,7 @@ final class GenerateCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
-        try (LoadedModel m = model.open(); Session session = model.newSession(m)) {
+        try (LoadedModel m = model.open(spec.commandLine().getErr()); Session session = model.newSession(m)) {
             GenerationResult r = session.generate(ids, sampling.toOptions().withIgnoreEos(ignoreEos), TokenStream.NONE);
             if (json) {
                 Map<String, Object> o = new LinkedHashMap<>();

@@ -40,7 +40,7 @@ final class LogitsCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
-        try (LoadedModel m = model.open(); Session session = model.newSession(m)) {
+        try (LoadedModel m = model.open(spec.commandLine().getErr()); Session session = model.newSession(m)) {
             int nVocab = m.model().config().vocabSize();
             float[][] rows = new float[ids.length][nVocab];
             session.evaluate(ids, 0, ids.length, rows);

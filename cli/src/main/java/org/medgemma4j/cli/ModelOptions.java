@@ -1,17 +1,23 @@
 package org.medgemma4j.cli;
 
+import java.io.IOException;
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import org.medgemma4j.generate.LoadedModel;
 import org.medgemma4j.generate.Session;
-import org.medgemma4j.gguf.GgufException;
 import org.medgemma4j.model.KvCacheType;
+import org.medgemma4j.store.ModelResolver;
+import org.medgemma4j.store.ModelStore;
+import org.medgemma4j.store.PrecisionGuard;
+import org.medgemma4j.store.ResearchNotice;
 import picocli.CommandLine.Option;
 
 /** Options shared by every command that runs a model. */
 final class ModelOptions {
 
-    @Option(names = {"-m", "--model"}, required = true, paramLabel = "MODEL", description = "the GGUF model file")
-    Path model;
+    @Option(names = {"-m", "--model"}, required = true, paramLabel = "MODEL",
+            description = "a GGUF file, a pulled reference (hf.co/ORG/REPO:QUANT) or an Ollama model name")
+    String model;
 
     @Option(names = {"-t", "--threads"}, paramLabel = "N", description = "compute threads (default: all cores, ${DEFAULT-VALUE})")
     int threads = Runtime.getRuntime().availableProcessors();
@@ -25,11 +31,20 @@ final class ModelOptions {
     @Option(names = {"-b", "--batch-size"}, paramLabel = "N", description = "prompt tokens per forward pass (default ${DEFAULT-VALUE})")
     int batchSize = 64;
 
-    LoadedModel open() throws GgufException {
+    /**
+     * Resolves and opens the model, warning on stderr about low-precision quantizations and, the first time
+     * a MedGemma model runs, showing the research-use notice.
+     */
+    LoadedModel open(PrintWriter err) throws IOException {
         if (threads < 1) {
             throw new IllegalArgumentException("--threads must be at least 1");
         }
-        return LoadedModel.open(model, threads);
+        Path file = ModelResolver.fromEnvironment().resolve(model);
+        LoadedModel m = LoadedModel.open(file, threads);
+        PrecisionGuard.check(m.model().file()).ifPresent(w -> err.println("warning: " + w));
+        ResearchNotice.showOnce(m.model().config().name() + " " + file.getFileName(), ModelStore.fromEnvironment().home(), err);
+        err.flush();
+        return m;
     }
 
     Session newSession(LoadedModel m) {

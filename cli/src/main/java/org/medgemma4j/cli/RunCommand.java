@@ -48,7 +48,7 @@ final class RunCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        try (LoadedModel m = model.open(); Session session = model.newSession(m)) {
+        try (LoadedModel m = model.open(spec.commandLine().getErr()); Session session = model.newSession(m)) {
             int[] tokens;
             if (raw) {
                 tokens = m.tokenizer().encode(prompt, true, false);
