@@ -6,6 +6,7 @@ import static org.medgemma4j.tensor.Ggml.SHORT_LE;
 
 import java.lang.foreign.MemorySegment;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
 
 /** bfloat16: the top half of a float. */
@@ -32,29 +33,56 @@ public final class BF16Format implements TensorFormat {
         return Ggml.VECTOR ? dotVector(w, offset, x, xOffset, n) : dotScalar(w, offset, x, xOffset, n);
     }
 
-    private static FloatVector load(MemorySegment w, long offset) {
-        // the shift drops the sign extension of the widening
-        return Ggml.shortsAsInts(w, offset).lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
+    /**
+     * ggml_vec_dot_bf16 with AVX512_BF16 (one vector): two vdpbf16ps accumulators over 64-element steps,
+     * each reduced (_mm512_reduce_add_ps) and the two sums added.
+     */
+    @Override
+    public float dotSingle(MemorySegment w, long offset, float[] x, int xOffset, int n) {
+        if (!Ggml.VECTOR || n % 64 != 0) {
+            return dot(w, offset, x, xOffset, n);
+        }
+        FloatVector c1 = FloatVector.zero(FS), c1h = c1, c2 = c1, c2h = c1;
+        for (int i = 0; i < n; i += 64) {
+            c1 = pairStep(w, offset + 2L * i, x, xOffset + i, c1);
+            c2 = pairStep(w, offset + 2L * (i + 32), x, xOffset + i + 32, c2);
+            if (L == 8) {
+                c1h = pairStep(w, offset + 2L * (i + 16), x, xOffset + i + 16, c1h);
+                c2h = pairStep(w, offset + 2L * (i + 48), x, xOffset + i + 48, c2h);
+            }
+        }
+        return Ggml.sum(c1.add(c1h)) + Ggml.sum(c2.add(c2h));
     }
 
+    /**
+     * llama.cpp's order (llamafile tinyBLAS with AVX512_BF16): per 32-element chunk each of 16 lanes adds its
+     * odd product, then its even one (vdpbf16ps; bf16 products are exact in float), then
+     * _mm512_reduce_add_ps. With 8-lane vectors the 16 lanes are two accumulators over chunk halves.
+     */
     static float dotVector(MemorySegment w, long offset, float[] x, int xOffset, int n) {
-        FloatVector a0 = FloatVector.zero(FS), a1 = a0, a2 = a0, a3 = a0;
+        FloatVector a0 = FloatVector.zero(FS), a1 = a0;
         int i = 0;
-        for (; i + 4 * L <= n; i += 4 * L) {
-            long o = offset + 2L * i;
-            a0 = load(w, o).fma(FloatVector.fromArray(FS, x, xOffset + i), a0);
-            a1 = load(w, o + 2L * L).fma(FloatVector.fromArray(FS, x, xOffset + i + L), a1);
-            a2 = load(w, o + 4L * L).fma(FloatVector.fromArray(FS, x, xOffset + i + 2 * L), a2);
-            a3 = load(w, o + 6L * L).fma(FloatVector.fromArray(FS, x, xOffset + i + 3 * L), a3);
+        for (; i + 2 * Ggml.TB_LANES <= n; i += 2 * Ggml.TB_LANES) {
+            a0 = pairStep(w, offset + 2L * i, x, xOffset + i, a0);
+            if (L == 8) {
+                a1 = pairStep(w, offset + 2L * i + 4L * L, x, xOffset + i + 2 * L, a1);
+            }
         }
-        for (; i + L <= n; i += L) {
-            a0 = load(w, offset + 2L * i).fma(FloatVector.fromArray(FS, x, xOffset + i), a0);
-        }
-        float s = Ggml.sum(a0, a1, a2, a3);
+        float s = Ggml.sum(a0.add(a1));
         for (; i < n; i++) {
             s += bf16(w, offset + 2L * i) * x[xOffset + i];
         }
         return s;
+    }
+
+    /** One vdpbf16ps step over 2L elements: lane j += w[2j+1] x[2j+1], then += w[2j] x[2j]. */
+    private static FloatVector pairStep(MemorySegment w, long offset, float[] x, int xOffset, FloatVector acc) {
+        IntVector pairs = IntVector.fromMemorySegment(Ggml.IS, w, offset, Ggml.LE);
+        FloatVector odd = pairs.lanewise(VectorOperators.AND, 0xFFFF0000).reinterpretAsFloats();
+        FloatVector even = pairs.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
+        FloatVector xOdd = FloatVector.fromArray(FS, x, xOffset, Ggml.ODD, 0);
+        FloatVector xEven = FloatVector.fromArray(FS, x, xOffset, Ggml.EVEN, 0);
+        return acc.add(odd.mul(xOdd)).add(even.mul(xEven));
     }
 
     static float dotScalar(MemorySegment w, long offset, float[] x, int xOffset, int n) {

@@ -47,16 +47,41 @@ public final class F16Format implements TensorFormat {
         return fb.or(h.and(0x8000).lanewise(VectorOperators.LSHL, 16)).reinterpretAsFloats();
     }
 
+    /**
+     * ggml_vec_dot_f16 on AVX-512 (one vector): four 16-lane FMA accumulators over 64-element steps,
+     * folded (0+2)+(1+3), then _mm512_reduce_add_ps; with 8-lane vectors each accumulator is two.
+     */
+    @Override
+    public float dotSingle(MemorySegment w, long offset, float[] x, int xOffset, int n) {
+        if (!Ggml.VECTOR || n % 64 != 0) {
+            return dot(w, offset, x, xOffset, n);
+        }
+        int per = Ggml.TB_LANES / L; // real vectors per 16-lane accumulator
+        FloatVector[] acc = new FloatVector[4 * per];
+        java.util.Arrays.fill(acc, FloatVector.zero(FS));
+        for (int i = 0; i < n; i += 64) {
+            for (int v = 0; v < 4 * per; v++) {
+                acc[v] = halves(w, offset + 2L * (i + v * L)).fma(FloatVector.fromArray(FS, x, xOffset + i + v * L), acc[v]);
+            }
+        }
+        FloatVector s = FloatVector.zero(FS);
+        for (int h = 0; h < per; h++) {
+            FloatVector folded = acc[h].add(acc[2 * per + h]).add(acc[per + h].add(acc[3 * per + h]));
+            s = h == 0 ? folded : s.add(folded);
+        }
+        return Ggml.sum(s);
+    }
+
+    /** llama.cpp's order (llamafile tinyBLAS, AVX-512), as {@link F32Format#dotVector}. */
     static float dotVector(MemorySegment w, long offset, float[] x, int xOffset, int n) {
         FloatVector a0 = FloatVector.zero(FS), a1 = a0;
         int i = 0;
-        for (; i + 2 * L <= n; i += 2 * L) {
+        for (; i + Ggml.TB_LANES <= n; i += Ggml.TB_LANES) {
             long o = offset + 2L * i;
             a0 = halves(w, o).fma(FloatVector.fromArray(FS, x, xOffset + i), a0);
-            a1 = halves(w, o + 2L * L).fma(FloatVector.fromArray(FS, x, xOffset + i + L), a1);
-        }
-        for (; i + L <= n; i += L) {
-            a0 = halves(w, offset + 2L * i).fma(FloatVector.fromArray(FS, x, xOffset + i), a0);
+            if (L == 8) {
+                a1 = halves(w, o + 2L * L).fma(FloatVector.fromArray(FS, x, xOffset + i + L), a1);
+            }
         }
         float s = Ggml.sum(a0.add(a1));
         for (; i < n; i++) {

@@ -36,6 +36,12 @@ final class Ggml {
     static final VectorSpecies<Short> SS = VectorSpecies.of(short.class, VectorShape.forBitSize(VECTOR ? L * 16 : 128));
     static final VectorSpecies<Integer> IS = VectorSpecies.of(int.class, FS.vectorShape());
 
+    /** Lanes of llama.cpp's float accumulators on AVX-512 (tinyBLAS), the order the float dot products follow. */
+    static final int TB_LANES = 16;
+    /** Gather maps picking the even and the odd elements of 2L consecutive floats. */
+    static final int[] EVEN = java.util.stream.IntStream.range(0, L).map(i -> 2 * i).toArray();
+    static final int[] ODD = java.util.stream.IntStream.range(0, L).map(i -> 2 * i + 1).toArray();
+
     private Ggml() {
     }
 

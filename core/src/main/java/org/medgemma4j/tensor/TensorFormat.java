@@ -20,6 +20,14 @@ public interface TensorFormat {
     /** Dot product of {@code n} weights stored at {@code offset} with {@code x[xOffset .. xOffset+n)}. */
     float dot(MemorySegment weights, long offset, float[] x, int xOffset, int n);
 
+    /**
+     * The same product for a single activation vector: llama.cpp's CPU backend then runs its vec_dot
+     * kernels instead of tinyBLAS, which add in another order. Formats emulating both override this.
+     */
+    default float dotSingle(MemorySegment weights, long offset, float[] x, int xOffset, int n) {
+        return dot(weights, offset, x, xOffset, n);
+    }
+
     /** Whether {@link #quantize} is implemented for this type. */
     default boolean canQuantize() {
         return false;

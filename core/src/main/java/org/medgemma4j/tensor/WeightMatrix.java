@@ -55,7 +55,7 @@ public final class WeightMatrix {
     /** y[yOff + r] = row r . x[xOff ..] for rows [from, to). */
     public void matVec(float[] x, int xOff, float[] y, int yOff, int from, int to) {
         for (int r = from; r < to; r++) {
-            y[yOff + r] = format.dot(data, r * rowBytes, x, xOff, cols);
+            y[yOff + r] = format.dotSingle(data, r * rowBytes, x, xOff, cols);
         }
     }
 
@@ -65,6 +65,10 @@ public final class WeightMatrix {
      * in cache.
      */
     public void matMul(float[] x, int n, float[] y, int from, int to) {
+        if (n == 1) {
+            matVec(x, 0, y, 0, from, to); // llama.cpp's vec_dot order for one vector, tinyBLAS's for more
+            return;
+        }
         for (int r = from; r < to; r++) {
             long off = r * rowBytes;
             for (int t = 0; t < n; t++) {
