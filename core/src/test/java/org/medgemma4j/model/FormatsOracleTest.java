@@ -77,12 +77,12 @@ class FormatsOracleTest {
         }
         try (Gemma3Model model = Gemma3Model.load(file)) {
             Gemma3Inference inf = new Gemma3Inference(model, KvCacheType.F16, pool, 32);
-            KvCache cache = inf.newCache(128);
             float[][] rows = new float[ids.length][N_VOCAB];
-            for (int p = 0; p < ids.length; p++) { // one token at a time, as the oracle decodes
-                inf.forward(cache, ids, p, 1, p, rows[p], null);
+            try (KvCache cache = inf.newCache(128)) {
+                for (int p = 0; p < ids.length; p++) { // one token at a time, as the oracle decodes
+                    inf.forward(cache, ids, p, 1, p, rows[p], null);
+                }
             }
-            cache.close();
             Logits ours = new Logits(rows);
             double rel = ours.relativeRmsError(oracle);
             double top1 = ours.top1Agreement(oracle);
@@ -106,15 +106,15 @@ class FormatsOracleTest {
                 Oracle.runScript(null, "generate", file.toString(), Logits.csv(prompt), "-n", Integer.toString(n)), int[].class);
         try (Gemma3Model model = Gemma3Model.load(file)) {
             Gemma3Inference inf = new Gemma3Inference(model, KvCacheType.F16, pool, 32);
-            KvCache cache = inf.newCache(128);
             float[] logits = new float[N_VOCAB];
-            inf.forward(cache, prompt, 0, prompt.length, 0, logits, null);
             int[] got = new int[n];
-            for (int i = 0; i < n; i++) {
-                got[i] = Logits.argmax(logits);
-                inf.forward(cache, got, i, 1, prompt.length + i, logits, null);
+            try (KvCache cache = inf.newCache(128)) {
+                inf.forward(cache, prompt, 0, prompt.length, 0, logits, null);
+                for (int i = 0; i < n; i++) {
+                    got[i] = Logits.argmax(logits);
+                    inf.forward(cache, got, i, 1, prompt.length + i, logits, null);
+                }
             }
-            cache.close();
             assertThat(got).containsExactly(expected);
         }
     }
