@@ -9,7 +9,10 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.medgemma4j.gguf.GgufFile;
 import org.medgemma4j.model.KvCacheType;
+import org.medgemma4j.store.HfClient;
 import org.medgemma4j.store.ModelRef;
+import org.medgemma4j.store.RemoteHeader;
+import org.medgemma4j.store.StoreException;
 import org.medgemma4j.store.ModelResolver;
 import org.medgemma4j.store.fit.Catalog;
 import org.medgemma4j.store.fit.Device;
@@ -96,7 +99,10 @@ final class FitCommand implements Callable<Integer> {
         return Machine.detect();
     }
 
-    /** A catalog name plans without any file; anything else is resolved to a local GGUF and its header read. */
+    /**
+     * A catalog name plans without any file; a local or pulled model from its header; a Hugging Face file not
+     * downloaded yet from its header read with Range requests.
+     */
     private ModelShape shape() throws Exception {
         ModelRef ref = ModelRef.parse(model);
         if (ref instanceof ModelRef.Named n) {
@@ -105,7 +111,17 @@ final class FitCommand implements Callable<Integer> {
                 return Catalog.shape(e.get(), Catalog.quantOf(n));
             }
         }
-        Path file = ModelResolver.fromEnvironment().resolve(ref);
+        Path file;
+        try {
+            file = ModelResolver.fromEnvironment().resolve(ref);
+        } catch (StoreException notLocal) {
+            RemoteHeader remote = new RemoteHeader(HfClient.fromEnvironment());
+            return switch (ref) {
+                case ModelRef.HfFile f -> ModelShape.of(remote.read(f));
+                case ModelRef.HfRepo r -> ModelShape.of(remote.read(r));
+                default -> throw notLocal;
+            };
+        }
         try (GgufFile g = GgufFile.open(file)) {
             return ModelShape.of(g);
         }

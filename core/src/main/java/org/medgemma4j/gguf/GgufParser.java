@@ -46,22 +46,40 @@ final class GgufParser {
 
     private final Path file;
     private final MemorySegment bytes;
+    /** The file's size: what counts, lengths and tensor data are checked against. */
     private final long size;
+    /** The bytes at hand: the whole file, or only its beginning when reading a remote header. */
+    private final long available;
     private long pos;
     private long heap;
     private String reading = "header";
 
-    private GgufParser(Path file, MemorySegment bytes) {
+    private GgufParser(Path file, MemorySegment bytes, long size) {
         this.file = file;
         this.bytes = bytes;
-        this.size = bytes.byteSize();
+        this.size = size;
+        this.available = bytes.byteSize();
     }
 
     static Header parse(Path file, MemorySegment bytes, int part) throws GgufException {
-        return new GgufParser(file, bytes).header(part);
+        return new GgufParser(file, bytes, bytes.byteSize()).header(part);
+    }
+
+    /**
+     * Parses the header of a file of {@code size} bytes from its first bytes only; throws
+     * {@link GgufIncompleteException} when they end before the header does.
+     */
+    static Header parsePrefix(Path file, MemorySegment prefix, long size) throws GgufException {
+        if (prefix.byteSize() > size) {
+            throw new GgufException(file, "has " + prefix.byteSize() + " bytes at hand but a size of " + size);
+        }
+        return new GgufParser(file, prefix, size).header(0);
     }
 
     private Header header(int part) throws GgufException {
+        if (size >= 4 && available < 4) {
+            throw new GgufIncompleteException(file, 4);
+        }
         if (size < 4 || bytes.get(I32, 0) != MAGIC) {
             throw fail("not a GGUF file (no GGUF magic at the start)");
         }
@@ -323,6 +341,9 @@ final class GgufParser {
     private long take(long n) throws GgufException {
         if (n > size - pos) {
             throw fail("file ends at byte " + size + " while reading " + reading + " (truncated?)");
+        }
+        if (n > available - pos) {
+            throw new GgufIncompleteException(file, pos + n);
         }
         long at = pos;
         pos += n;

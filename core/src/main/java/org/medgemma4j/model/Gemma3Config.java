@@ -1,7 +1,10 @@
 package org.medgemma4j.model;
 
 import org.medgemma4j.gguf.GgufException;
+import java.nio.file.Path;
+import java.util.function.Function;
 import org.medgemma4j.gguf.GgufFile;
+import org.medgemma4j.gguf.GgufHeader;
 import org.medgemma4j.gguf.GgufMetadata;
 import org.medgemma4j.gguf.GgufTensorInfo;
 
@@ -37,26 +40,34 @@ public record Gemma3Config(
 
     /** Reads and checks the hyperparameters; a file of another architecture is a clear error. */
     public static Gemma3Config from(GgufFile file) throws GgufException {
-        GgufMetadata m = file.metadata();
+        return from(file.path(), file.metadata(), file::tensor);
+    }
+
+    /** The same from a header alone (a file not downloaded yet). */
+    public static Gemma3Config from(GgufHeader header) throws GgufException {
+        return from(header.name(), header.metadata(), header::tensor);
+    }
+
+    private static Gemma3Config from(Path path, GgufMetadata m, Function<String, GgufTensorInfo> tensors) throws GgufException {
         String arch = m.getString("general.architecture", null);
         if (arch == null) {
-            throw new GgufException(file.path(), "general.architecture is missing: not a model file");
+            throw new GgufException(path, "general.architecture is missing: not a model file");
         }
         if (!ARCH.equals(arch)) {
-            throw new GgufException(file.path(), "architecture is " + arch + ", but medgemma4j runs " + ARCH
+            throw new GgufException(path, "architecture is " + arch + ", but medgemma4j runs " + ARCH
                     + " (Gemma 3 / MedGemma) models");
         }
         int embd = m.getInt("gemma3.embedding_length");
         int heads = m.getInt("gemma3.attention.head_count");
         int blocks = m.getInt("gemma3.block_count");
         if (embd <= 0 || heads <= 0 || blocks <= 0) {
-            throw new GgufException(file.path(), "embedding_length, head_count and block_count must be positive");
+            throw new GgufException(path, "embedding_length, head_count and block_count must be positive");
         }
         int headsKv = m.getInt("gemma3.attention.head_count_kv", heads);
         int keyLength = m.getInt("gemma3.attention.key_length", embd / heads);
         int valueLength = m.getInt("gemma3.attention.value_length", embd / heads);
         if (headsKv <= 0 || heads % headsKv != 0 || keyLength <= 0 || keyLength % 2 != 0 || valueLength <= 0) {
-            throw new GgufException(file.path(), "attention shape is invalid: " + heads + " heads, " + headsKv
+            throw new GgufException(path, "attention shape is invalid: " + heads + " heads, " + headsKv
                     + " KV heads, key length " + keyLength + ", value length " + valueLength);
         }
         int window = m.getInt("gemma3.attention.sliding_window", 0);
@@ -66,9 +77,12 @@ public record Gemma3Config(
         float queryScale = blocks == 62
                 ? (float) (1.0 / Math.sqrt((float) (embd / heads)))
                 : (float) (1.0 / Math.sqrt((float) keyLength));
-        GgufTensorInfo embdTensor = file.requireTensor("token_embd.weight");
+        GgufTensorInfo embdTensor = tensors.apply("token_embd.weight");
+        if (embdTensor == null) {
+            throw new GgufException(path, "required tensor token_embd.weight is missing");
+        }
         return new Gemma3Config(
-                m.getString("general.name", file.path().getFileName().toString()),
+                m.getString("general.name", String.valueOf(path.getFileName())),
                 Math.toIntExact(embdTensor.dim(1)),
                 m.getInt("gemma3.context_length", 131072),
                 embd,

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import org.medgemma4j.gguf.GgufException;
 import org.medgemma4j.gguf.GgufFile;
+import org.medgemma4j.gguf.GgufHeader;
 import org.medgemma4j.gguf.GgufTensorInfo;
 import org.medgemma4j.model.Gemma3Config;
 import org.medgemma4j.tensor.GgmlType;
@@ -25,6 +26,13 @@ public record ModelShape(String name, Gemma3Config config, List<TensorSpec> tens
     public static ModelShape of(GgufFile file) throws GgufException {
         Gemma3Config c = Gemma3Config.from(file);
         List<TensorSpec> specs = file.tensors().stream().map(ModelShape::spec).toList();
+        return new ModelShape(c.name(), c, specs, 0);
+    }
+
+    /** The shape from a header alone, read before downloading (of a split model: its first part's tensors). */
+    public static ModelShape of(GgufHeader header) throws GgufException {
+        Gemma3Config c = Gemma3Config.from(header);
+        List<TensorSpec> specs = header.tensors().stream().map(ModelShape::spec).toList();
         return new ModelShape(c.name(), c, specs, 0);
     }
 
