@@ -42,20 +42,24 @@ final class LogitsCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         try (LoadedModel m = model.open(spec.commandLine().getErr()); Session session = model.newSession(m)) {
             int nVocab = m.model().config().vocabSize();
-            float[][] rows = new float[ids.length][nVocab];
-            session.evaluate(ids, 0, ids.length, rows);
+            // one batch of rows at a time, so long sequences need no more memory than short ones
+            float[][] rows = new float[Math.min(model.batchSize, ids.length)][nVocab];
             ByteBuffer buf = ByteBuffer.allocate(nVocab * 4).order(ByteOrder.LITTLE_ENDIAN);
             try (OutputStream o = new BufferedOutputStream(Files.newOutputStream(outFile), 1 << 20)) {
-                for (float[] row : rows) {
-                    buf.clear();
-                    buf.asFloatBuffer().put(row);
-                    o.write(buf.array());
+                for (int done = 0; done < ids.length; done += rows.length) {
+                    int n = Math.min(rows.length, ids.length - done);
+                    session.evaluate(ids, done, n, rows);
+                    for (int r = 0; r < n; r++) {
+                        buf.clear();
+                        buf.asFloatBuffer().put(rows[r]);
+                        o.write(buf.array());
+                    }
                 }
             }
             Map<String, Object> summary = new LinkedHashMap<>();
-            summary.put("positions", rows.length);
+            summary.put("positions", ids.length);
             summary.put("n_vocab", nVocab);
-            summary.put("top5_last", top5(rows[rows.length - 1]));
+            summary.put("top5_last", top5(session.logits()));
             out.println(new ObjectMapper().writeValueAsString(summary));
             out.flush();
         }
