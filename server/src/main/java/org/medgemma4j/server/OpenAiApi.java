@@ -72,7 +72,8 @@ final class OpenAiApi {
             ObjectNode choice = body.putArray("choices").addObject();
             choice.put("index", 0);
             if (chat) {
-                choice.putObject("message").put("role", "assistant").put("content", r.text());
+                choice.putObject("message").put("role", "assistant").put("content", r.text()).putNull("refusal");
+                choice.putNull("logprobs");
             } else {
                 choice.put("text", r.text());
                 choice.putNull("logprobs");
@@ -180,8 +181,8 @@ final class OpenAiApi {
             choice.set("delta", content);
         } else {
             choice.setAll(content);
-            choice.putNull("logprobs");
         }
+        choice.putNull("logprobs");
         choice.put("finish_reason", finishReason);
         return n;
     }
