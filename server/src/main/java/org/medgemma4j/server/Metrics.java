@@ -4,6 +4,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
+import org.medgemma4j.generate.GenerationResult;
 
 /** The server's counters and gauges, written in Prometheus' text format for /metrics. */
 final class Metrics {
@@ -25,9 +26,10 @@ final class Metrics {
         rejected.increment();
     }
 
-    void tokensEvaluated(int prompt, int generated) {
-        promptTokens.add(prompt);
-        generatedTokens.add(generated);
+    /** Counts a finished generation's tokens: the prompt's uncached part and the answer. */
+    void generated(GenerationResult result) {
+        promptTokens.add(result.promptTokens() - result.reusedTokens());
+        generatedTokens.add(result.tokens().length);
     }
 
     void load(int active, int queued) {

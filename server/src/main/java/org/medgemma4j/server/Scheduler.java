@@ -7,6 +7,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.medgemma4j.generate.GenerationOptions;
+import org.medgemma4j.generate.GenerationResult;
 import org.medgemma4j.generate.LoadedModel;
 import org.medgemma4j.generate.Sequence;
 import org.medgemma4j.model.Gemma3Inference;
@@ -195,7 +196,6 @@ final class Scheduler implements AutoCloseable {
             s.sequence.evaluated();
             finishIfDone(s, false);
         }
-        metrics.tokensEvaluated(count - decoding, decoding);
         metrics.decodeRate(decoding * 1e9 / nanos);
     }
 
@@ -207,7 +207,9 @@ final class Scheduler implements AutoCloseable {
             Job job = s.job;
             s.job = null;
             outstanding.decrementAndGet();
-            job.complete(s.sequence.result());
+            GenerationResult result = s.sequence.result();
+            metrics.generated(result);
+            job.complete(result);
         }
     }
 
