@@ -89,6 +89,7 @@ class ServerLoadTest {
         warmUp();
         long baseline = usedHeapAfterGc();
         int threadsBefore = Thread.activeCount();
+        long generatedBefore = generatedTokens();
         try (ExecutorService pool = Executors.newFixedThreadPool(8)) {
             List<Future<?>> all = new ArrayList<>();
             for (int i = 0; i < 100; i++) {
@@ -103,10 +104,17 @@ class ServerLoadTest {
             }
         }
         awaitIdle();
+        // each hung-up request stopped soon after its client left, far short of its 400 tokens
+        assertThat(generatedTokens() - generatedBefore).isLessThan(100L * 400 / 4);
         assertThat(server.get("/health").statusCode()).isEqualTo(200);
         assertThat(streamedAnswer(chatRequest(0, 4))).isNotNull();
         assertThat(usedHeapAfterGc()).isLessThan(baseline + 32L * 1024 * 1024);
         assertThat(Thread.activeCount()).isLessThan(threadsBefore + 16);
+    }
+
+    private static long generatedTokens() throws Exception {
+        return server.get("/metrics").body().lines().filter(l -> l.startsWith("medgemma_generated_tokens_total "))
+                .mapToLong(l -> Long.parseLong(l.split(" ")[1])).findFirst().orElseThrow();
     }
 
     private static void warmUp() throws Exception {
