@@ -38,9 +38,4 @@ public record ServerConfig(String modelName, String host, int port, int parallel
             throw new IllegalArgumentException("--api-key must not be blank");
         }
     }
-
-    /** Safe defaults: loopback only, one slot per 2 cores up to 4, no key. */
-    public static ServerConfig defaults(String modelName) {
-        return new ServerConfig(modelName, "127.0.0.1", 11434, 4, 4096, 64, 64, null, 1 << 20, false);
-    }
 }
