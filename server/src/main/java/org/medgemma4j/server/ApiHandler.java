@@ -77,13 +77,14 @@ final class ApiHandler extends Handler.Abstract {
     }
 
     private void respondWithError(Exchange ex, int status, String message, String code, Callback callback) {
-        if (ex.committed()) {
-            // a stream already started: it can only be cut short
-            callback.failed(new IOException(message));
-            return;
-        }
         try {
-            ex.send(status, "application/json", json.writeValueAsString(errorBody(ex.path(), status, message, code)));
+            String body = json.writeValueAsString(errorBody(ex.path(), status, message, code));
+            if (ex.committed()) {
+                // a stream has started with status 200: the error ends it as one more event
+                ex.chunk(ex.path().startsWith("/v1/") ? "data: " + body + "\n\n" : body + "\n");
+            } else {
+                ex.send(status, "application/json", body);
+            }
             ex.finish();
             callback.succeeded();
         } catch (IOException e) {
