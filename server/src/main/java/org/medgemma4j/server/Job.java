@@ -2,7 +2,6 @@ package org.medgemma4j.server;
 
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 import org.medgemma4j.generate.GenerationOptions;
 import org.medgemma4j.generate.GenerationResult;
 import org.medgemma4j.generate.TokenStream;
@@ -31,7 +30,6 @@ final class Job implements TokenStream {
 
     private final int[] prompt;
     private final GenerationOptions options;
-    private final long submitted = System.nanoTime();
     private final BlockingQueue<Event> events = new LinkedBlockingQueue<>();
     private volatile boolean cancelled;
 
@@ -46,10 +44,6 @@ final class Job implements TokenStream {
 
     GenerationOptions options() {
         return options;
-    }
-
-    long submittedNanos() {
-        return submitted;
     }
 
     /** Asks the scheduler to stop this request (the client went away). */
@@ -83,10 +77,5 @@ final class Job implements TokenStream {
     /** The next event, waiting for it. */
     Event next() throws InterruptedException {
         return events.take();
-    }
-
-    /** The next event, or null when none came within the timeout. */
-    Event poll(long timeout, TimeUnit unit) throws InterruptedException {
-        return events.poll(timeout, unit);
     }
 }

@@ -31,7 +31,6 @@ final class Scheduler implements AutoCloseable {
     private final int queueCapacity;
     /** Requests taken and not yet ended: at most one per slot plus the queue's capacity. */
     private final AtomicInteger outstanding = new AtomicInteger();
-    private volatile int active;
     private final Metrics metrics;
     private final Thread thread;
     private volatile boolean running = true;
@@ -65,10 +64,6 @@ final class Scheduler implements AutoCloseable {
         return slots.getFirst().sequence.contextLength();
     }
 
-    int parallel() {
-        return slots.size();
-    }
-
     /** Queues a request; throws {@link QueueFullException} when the queue is full. */
     Job submit(int[] prompt, GenerationOptions options) {
         if (outstanding.incrementAndGet() > slots.size() + queueCapacity) {
@@ -87,7 +82,7 @@ final class Scheduler implements AutoCloseable {
         while (running) {
             try {
                 admit();
-                active = activeCount();
+                int active = activeCount();
                 metrics.load(active, queueDepth());
                 if (active == 0) {
                     metrics.decodeRate(0);
@@ -229,14 +224,8 @@ final class Scheduler implements AutoCloseable {
         }
     }
 
-    /** Requests waiting for a slot. */
-    int queueDepth() {
+    private int queueDepth() {
         return waiting.size();
-    }
-
-    /** Slots generating now. */
-    int activeSlots() {
-        return active;
     }
 
     @Override
