@@ -1,0 +1,81 @@
+package org.medgemma4j.generate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.medgemma4j.model.Gemma3Inference;
+import org.medgemma4j.model.KvCache;
+import org.medgemma4j.model.KvCacheType;
+import org.medgemma4j.sampling.SamplingParams;
+import org.medgemma4j.testing.FixtureModels;
+import org.medgemma4j.testing.Logits;
+
+/** Sequences driven together through shared forward passes generate exactly what each does alone. */
+class SequenceTest {
+
+    static LoadedModel model;
+
+    @BeforeAll
+    static void open() throws Exception {
+        model = LoadedModel.open(FixtureModels.f32(FixtureModels.TINY), 2);
+    }
+
+    @AfterAll
+    static void close() {
+        model.close();
+    }
+
+    private static int[] prompt(int n, int salt) {
+        int[] ids = Logits.probeSequence(n);
+        for (int i = 1; i < n; i++) {
+            ids[i] += salt;
+        }
+        return ids;
+    }
+
+    @Test
+    void interleavedPrefillAndDecodeInOneBatchMatchEachSequenceAlone() {
+        GenerationOptions options = GenerationOptions.of(12, SamplingParams.greedy()).withIgnoreEos(true);
+        int[][] prompts = {prompt(40, 0), prompt(7, 3), prompt(23, 11)};
+        List<int[]> alone = new ArrayList<>();
+        try (Session session = model.newSession(256, KvCacheType.F16, 8)) {
+            for (int[] p : prompts) {
+                session.reset();
+                alone.add(session.generate(p, options, TokenStream.NONE).tokens());
+            }
+        }
+        Gemma3Inference inference = new Gemma3Inference(model.model(), KvCacheType.F16, model.pool(), 8);
+        List<Sequence> sequences = new ArrayList<>();
+        for (int[] p : prompts) {
+            Sequence s = new Sequence(model.model(), model.tokenizer(), inference.newCache(256));
+            s.start(p, options, TokenStream.NONE);
+            sequences.add(s);
+        }
+        int[] ids = new int[8];
+        int[] positions = new int[8];
+        KvCache[] caches = new KvCache[8];
+        float[][] rows = new float[8][];
+        // a batch of 8 mixes the decoding sequences' next tokens with chunks of the longer prompts
+        while (sequences.stream().anyMatch(s -> !s.finished())) {
+            int count = 0;
+            List<Sequence> fed = new ArrayList<>();
+            for (Sequence s : sequences) {
+                if (!s.finished() && count < 8) {
+                    count += s.feed(ids, positions, caches, rows, count, Math.min(3, 8 - count));
+                    fed.add(s);
+                }
+            }
+            inference.forward(ids, positions, caches, rows, count);
+            fed.forEach(Sequence::evaluated);
+        }
+        for (int i = 0; i < prompts.length; i++) {
+            assertThat(sequences.get(i).result().tokens()).as("sequence %d", i).containsExactly(alone.get(i));
+            assertThat(sequences.get(i).result().reason()).isEqualTo(StopReason.MAX_TOKENS);
+            sequences.get(i).close();
+        }
+    }
+}

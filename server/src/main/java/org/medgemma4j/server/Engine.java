@@ -1,0 +1,118 @@
+package org.medgemma4j.server;
+
+import java.io.IOException;
+import java.util.List;
+import org.medgemma4j.generate.ChatMessage;
+import org.medgemma4j.generate.GenerationOptions;
+import org.medgemma4j.generate.GenerationResult;
+import org.medgemma4j.generate.LoadedModel;
+
+/** What both APIs share: the model check, prompts from messages or text, limits, and running a job. */
+final class Engine {
+
+    private static final System.Logger LOG = System.getLogger(Engine.class.getName());
+
+    /** Receives a job's text as it is produced; an IOException means the client is gone. */
+    interface Sink {
+        void text(String piece) throws IOException;
+
+        default void thinking(String piece) throws IOException {
+        }
+    }
+
+    private final LoadedModel model;
+    private final ModelCard card;
+    private final Scheduler scheduler;
+    private final boolean logText;
+
+    Engine(LoadedModel model, ModelCard card, Scheduler scheduler, boolean logText) {
+        this.model = model;
+        this.card = card;
+        this.scheduler = scheduler;
+        this.logText = logText;
+    }
+
+    ModelCard card() {
+        return card;
+    }
+
+    int contextLength() {
+        return scheduler.contextLength();
+    }
+
+    void requireModel(String requested) {
+        if (requested == null || requested.isBlank()) {
+            throw ApiException.badRequest("'model' is required");
+        }
+        if (!card.matches(requested)) {
+            throw ApiException.modelNotFound(requested);
+        }
+    }
+
+    /** The prompt of a conversation, in the chat template. */
+    int[] chatPrompt(List<ChatMessage> messages) {
+        if (messages.isEmpty()) {
+            throw ApiException.badRequest("'messages' must not be empty");
+        }
+        try {
+            return model.template().encode(messages, true);
+        } catch (IllegalArgumentException e) {
+            throw ApiException.badRequest(e.getMessage());
+        }
+    }
+
+    /** Text taken as it is, control tokens included (Ollama's raw mode, OpenAI's completions). */
+    int[] rawPrompt(String text) {
+        return model.tokenizer().encode(text, true, true);
+    }
+
+    /**
+     * Queues a generation within {@code contextLimit} tokens (prompt and answer); too long a prompt or too
+     * large a token limit is the client's error.
+     */
+    Job submit(int[] prompt, GenerationOptions options, int contextLimit) {
+        int limit = Math.min(contextLimit, contextLength());
+        if (prompt.length >= limit) {
+            throw ApiException.badRequest("the prompt is " + prompt.length + " tokens; the context holds " + limit
+                    + " (prompt and answer together)");
+        }
+        if (options.maxTokens() > contextLength()) {
+            throw ApiException.badRequest("the token limit " + options.maxTokens() + " exceeds the context of "
+                    + contextLength() + " tokens");
+        }
+        int room = limit - prompt.length;
+        int max = options.maxTokens() < 0 ? room : Math.min(options.maxTokens(), room);
+        GenerationOptions bounded = new GenerationOptions(max, options.sampling(), options.stopStrings(), options.ignoreEos());
+        if (logText) {
+            LOG.log(System.Logger.Level.INFO, "prompt: " + model.tokenizer().decode(prompt));
+        }
+        return scheduler.submit(prompt, bounded);
+    }
+
+    /** Waits for a job, passing its text to {@code sink}; stops the job when the client goes away. */
+    GenerationResult run(Job job, Sink sink) throws IOException {
+        try {
+            while (true) {
+                switch (job.next()) {
+                    case Job.Text t -> sink.text(t.text());
+                    case Job.Thinking t -> sink.thinking(t.text());
+                    case Job.Done d -> {
+                        if (logText) {
+                            LOG.log(System.Logger.Level.INFO, "answer: " + d.result().text());
+                        }
+                        return d.result();
+                    }
+                    case Job.Failed f -> throw f.error() instanceof IllegalArgumentException e
+                            ? ApiException.badRequest(e.getMessage()) : f.error();
+                }
+            }
+        } catch (IOException e) {
+            job.cancel();
+            throw e;
+        } catch (InterruptedException e) {
+            job.cancel();
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
+        }
+    }
+}

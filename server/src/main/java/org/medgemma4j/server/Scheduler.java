@@ -1,0 +1,252 @@
+package org.medgemma4j.server;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.medgemma4j.generate.GenerationOptions;
+import org.medgemma4j.generate.GenerationResult;
+import org.medgemma4j.generate.LoadedModel;
+import org.medgemma4j.generate.Sequence;
+import org.medgemma4j.model.Gemma3Inference;
+import org.medgemma4j.model.KvCache;
+import org.medgemma4j.model.KvCacheType;
+
+/**
+ * Continuous batching: N slots, each a sequence with its own KV cache, decoded together by one thread.
+ * Every step gathers the next token of each generating slot (and, with the room left, a chunk of a new
+ * prompt) into one forward pass, so the weights are read once for all of them; then each slot samples.
+ * Requests beyond the slots wait in a bounded queue and take a free slot as soon as one finishes, choosing
+ * the slot whose cache shares the longest prefix with their prompt (a conversation's earlier turns).
+ */
+final class Scheduler implements AutoCloseable {
+
+    private static final System.Logger LOG = System.getLogger(Scheduler.class.getName());
+
+    private final Gemma3Inference inference;
+    private final List<Slot> slots = new ArrayList<>();
+    private final Queue<Job> waiting = new ConcurrentLinkedQueue<>();
+    private final int queueCapacity;
+    /** Requests taken and not yet ended: at most one per slot plus the queue's capacity. */
+    private final AtomicInteger outstanding = new AtomicInteger();
+    private final Metrics metrics;
+    private final Thread thread;
+    private volatile boolean running = true;
+    private long tick;
+    // one batch's arguments, reused
+    private final int[] ids;
+    private final int[] positions;
+    private final KvCache[] caches;
+    private final float[][] rows;
+    private final Slot[] fed;
+
+    Scheduler(LoadedModel model, int parallel, int contextLength, int batchSize, int queueCapacity, Metrics metrics) {
+        int batch = Math.max(batchSize, parallel);
+        this.inference = new Gemma3Inference(model.model(), KvCacheType.F16, model.pool(), batch);
+        int ctx = Math.min(contextLength, model.model().config().contextLength());
+        for (int i = 0; i < parallel; i++) {
+            slots.add(new Slot(new Sequence(model.model(), model.tokenizer(), inference.newCache(ctx))));
+        }
+        this.queueCapacity = queueCapacity;
+        this.metrics = metrics;
+        this.ids = new int[batch];
+        this.positions = new int[batch];
+        this.caches = new KvCache[batch];
+        this.rows = new float[batch][];
+        this.fed = new Slot[batch];
+        this.thread = Thread.ofPlatform().name("medgemma-scheduler").daemon().start(this::run);
+    }
+
+    /** The context length of every slot. */
+    int contextLength() {
+        return slots.getFirst().sequence.contextLength();
+    }
+
+    /** Queues a request; throws {@link QueueFullException} when the queue is full. */
+    Job submit(int[] prompt, GenerationOptions options) {
+        if (outstanding.incrementAndGet() > slots.size() + queueCapacity) {
+            outstanding.decrementAndGet();
+            throw new QueueFullException(queueCapacity);
+        }
+        Job job = new Job(prompt, options);
+        waiting.add(job);
+        synchronized (this) {
+            notifyAll();
+        }
+        return job;
+    }
+
+    private void run() {
+        while (running) {
+            try {
+                admit();
+                int active = activeCount();
+                metrics.load(active, queueDepth());
+                if (active == 0) {
+                    metrics.decodeRate(0);
+                    synchronized (this) {
+                        if (waiting.isEmpty() && running) {
+                            wait(1000);
+                        }
+                    }
+                    continue;
+                }
+                step();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.ERROR, "a forward pass failed; ending the requests in it", e);
+                failActive(e);
+            }
+        }
+    }
+
+    /** Moves waiting requests into free slots, each into the slot that can reuse most of its prompt. */
+    private void admit() {
+        Job job;
+        while ((job = waiting.peek()) != null) {
+            Slot slot = bestFreeSlot(job.prompt());
+            if (slot == null) {
+                return;
+            }
+            waiting.remove();
+            if (job.cancelled()) {
+                outstanding.decrementAndGet();
+                continue;
+            }
+            try {
+                slot.sequence.start(job.prompt(), job.options(), job);
+                slot.job = job;
+                slot.lastUsed = ++tick;
+            } catch (RuntimeException e) {
+                outstanding.decrementAndGet();
+                job.fail(e);
+            }
+        }
+    }
+
+    private Slot bestFreeSlot(int[] prompt) {
+        Slot best = null;
+        int bestPrefix = -1;
+        for (Slot s : slots) {
+            if (!s.free()) {
+                continue;
+            }
+            int prefix = s.sequence.reusablePrefix(prompt);
+            if (prefix > bestPrefix || prefix == bestPrefix && s.lastUsed < best.lastUsed) {
+                best = s;
+                bestPrefix = prefix;
+            }
+        }
+        return best;
+    }
+
+    private int activeCount() {
+        int n = 0;
+        for (Slot s : slots) {
+            if (!s.free()) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /** One forward pass: every decoding slot's next token first, then prompt chunks with the room left. */
+    private void step() {
+        int count = 0;
+        int slotsFed = 0;
+        int decoding = 0;
+        for (int pass = 0; pass < 2; pass++) {
+            for (Slot s : slots) {
+                if (s.free() || count == ids.length) {
+                    continue;
+                }
+                if (s.job.cancelled()) {
+                    finishIfDone(s, true);
+                    continue;
+                }
+                boolean decodeStep = s.sequence.pending() == 1;
+                if (decodeStep == (pass == 0)) {
+                    int n = s.sequence.feed(ids, positions, caches, rows, count, ids.length - count);
+                    count += n;
+                    fed[slotsFed++] = s;
+                    if (decodeStep) {
+                        decoding++;
+                    }
+                }
+            }
+        }
+        if (count == 0) {
+            return;
+        }
+        long t0 = System.nanoTime();
+        inference.forward(ids, positions, caches, rows, count);
+        long nanos = System.nanoTime() - t0;
+        for (int i = 0; i < slotsFed; i++) {
+            Slot s = fed[i];
+            fed[i] = null;
+            s.sequence.evaluated();
+            finishIfDone(s, false);
+        }
+        metrics.decodeRate(decoding * 1e9 / nanos);
+    }
+
+    private void finishIfDone(Slot s, boolean cancel) {
+        if (cancel) {
+            s.sequence.cancel();
+        }
+        if (s.sequence.finished()) {
+            Job job = s.job;
+            s.job = null;
+            outstanding.decrementAndGet();
+            GenerationResult result = s.sequence.result();
+            metrics.generated(result);
+            job.complete(result);
+        }
+    }
+
+    private void failActive(RuntimeException e) {
+        for (int i = 0; i < fed.length; i++) {
+            fed[i] = null;
+        }
+        for (Slot s : slots) {
+            if (!s.free()) {
+                s.sequence.cancel();
+                s.sequence.reset();
+                Job job = s.job;
+                s.job = null;
+                outstanding.decrementAndGet();
+                job.fail(e);
+            }
+        }
+    }
+
+    private int queueDepth() {
+        return waiting.size();
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        synchronized (this) {
+            notifyAll();
+        }
+        try {
+            thread.join(TimeUnit.SECONDS.toMillis(10));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        for (Job job : waiting) {
+            job.fail(new IllegalStateException("the server is shutting down"));
+        }
+        for (Slot s : slots) {
+            if (!s.free()) {
+                s.job.fail(new IllegalStateException("the server is shutting down"));
+            }
+            s.sequence.close();
+        }
+    }
+}

@@ -1,0 +1,41 @@
+package org.medgemma4j.server;
+
+/**
+ * How the server runs.
+ *
+ * @param modelName    the name clients use for the model
+ * @param parallel     slots decoding together
+ * @param contextLength tokens per slot (prompt and answer)
+ * @param batchSize    most tokens in one forward pass (decode tokens plus prompt chunks)
+ * @param queue        requests that may wait for a slot beyond the busy ones
+ * @param apiKey       when set, every route but /health needs {@code Authorization: Bearer <key>}
+ * @param maxBodyBytes largest request body
+ * @param logText      log prompts and answers (off by default: medical text may identify patients)
+ */
+public record ServerConfig(String modelName, String host, int port, int parallel, int contextLength, int batchSize,
+                           int queue, String apiKey, int maxBodyBytes, boolean logText) {
+
+    public ServerConfig {
+        if (parallel < 1) {
+            throw new IllegalArgumentException("--parallel must be at least 1, got " + parallel);
+        }
+        if (contextLength < 16) {
+            throw new IllegalArgumentException("--ctx must be at least 16, got " + contextLength);
+        }
+        if (batchSize < 1) {
+            throw new IllegalArgumentException("--batch must be at least 1, got " + batchSize);
+        }
+        if (queue < 0) {
+            throw new IllegalArgumentException("--queue must be >= 0, got " + queue);
+        }
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException("--port must be in 0..65535, got " + port);
+        }
+        if (maxBodyBytes < 1024) {
+            throw new IllegalArgumentException("the body limit must be at least 1024 bytes, got " + maxBodyBytes);
+        }
+        if (apiKey != null && apiKey.isBlank()) {
+            throw new IllegalArgumentException("--api-key must not be blank");
+        }
+    }
+}
