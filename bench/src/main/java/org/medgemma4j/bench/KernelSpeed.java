@@ -28,18 +28,20 @@ public final class KernelSpeed {
         int threads = 2;
         double seconds = 5;
         int tokens = 1;
+        String only = null; // a tensor name part: e.g. "blk.0.attn_q" keeps one matrix in cache
         for (int i = 1; i + 1 < args.length; i += 2) {
             switch (args[i]) {
                 case "-t" -> threads = Integer.parseInt(args[i + 1]);
                 case "-s" -> seconds = Double.parseDouble(args[i + 1]);
                 case "-n" -> tokens = Integer.parseInt(args[i + 1]);
+                case "--only" -> only = args[i + 1];
                 default -> throw new IllegalArgumentException(args[i]);
             }
         }
         try (GgufFile gguf = GgufFile.open(file); WorkerPool pool = new WorkerPool(threads)) {
             Map<GgmlType, List<WeightMatrix>> byType = new LinkedHashMap<>();
             for (GgufTensorInfo t : gguf.tensors()) {
-                if (t.rank() == 2 && !t.name().equals("token_embd.weight")) {
+                if (t.rank() == 2 && !t.name().equals("token_embd.weight") && (only == null || t.name().contains(only))) {
                     byType.computeIfAbsent(t.type(), k -> new ArrayList<>())
                             .add(new WeightMatrix(t.name(), t.type(), gguf.data(t), (int) t.dim(1), (int) t.dim(0)));
                 }

@@ -20,6 +20,31 @@ public interface TensorFormat {
     /** Dot product of {@code n} weights stored at {@code offset} with {@code x[xOffset .. xOffset+n)}. */
     float dot(MemorySegment weights, long offset, float[] x, int xOffset, int n);
 
+    /**
+     * How many floats {@link #activationSums} writes for {@code n} activations (0: this format's
+     * {@link #dotRows} needs none).
+     */
+    default int activationSumsLength(int n) {
+        return 0;
+    }
+
+    /** Per-block sums of the activations that {@link #dotRows} uses (computed once per vector, shared by all rows). */
+    default void activationSums(float[] x, int xOffset, int n, float[] out, int outOffset) {
+    }
+
+    /**
+     * {@code y[yOffset + i] = dot(row i)} for {@code count} rows stored {@code rowBytes} apart from {@code offset},
+     * with {@code sums} from {@link #activationSums} of the same x. Gives for every row exactly what
+     * {@link #dot} gives (results do not depend on how rows are grouped or split across threads); formats
+     * override it with kernels that compute several rows per pass over x.
+     */
+    default void dotRows(MemorySegment weights, long offset, long rowBytes, int count, float[] x, int xOffset,
+            float[] sums, int sumsOffset, int n, float[] y, int yOffset) {
+        for (int i = 0; i < count; i++) {
+            y[yOffset + i] = dot(weights, offset + i * rowBytes, x, xOffset, n);
+        }
+    }
+
     /** Whether {@link #quantize} is implemented for this type. */
     default boolean canQuantize() {
         return false;
