@@ -169,6 +169,73 @@ final class Q4_KFormat implements TensorFormat {
         return Ggml.sum(lo.add(hi)) - mins;
     }
 
+    // prepared row: q as floats (n), then d*sc per sub-block (n/32), m per sub-block (n/32), dmin per block (n/256)
+    @Override
+    public int preparedRowLength(int n) {
+        return WIDE ? n + n / 16 + n / QK_K : 0;
+    }
+
+    @Override
+    public void prepareRow(MemorySegment w, long offset, int n, float[] out, int o) {
+        KQuants.checkBlocks(n);
+        int ds = o + n;
+        int ms = ds + n / 32;
+        int dm = ms + n / 32;
+        for (int b = 0; b < n / QK_K; b++) {
+            long bo = offset + (long) b * BLOCK_BYTES;
+            float d = f16(w, bo);
+            int sc = w.get(KQuants.INT, bo + SCALES);
+            int mn = w.get(KQuants.INT, bo + SCALES + 4);
+            int hb = w.get(KQuants.INT, bo + SCALES + 8);
+            for (int j = 0; j < 8; j++) {
+                out[ds + 8 * b + j] = d * scale(sc, hb, j);
+                out[ms + 8 * b + j] = min(mn, hb, j);
+            }
+            out[dm + b] = f16(w, bo + 2);
+            for (int k = 0; k < 4; k++) {
+                long q = bo + QS + 32L * k;
+                int r = o + b * QK_K + 64 * k;
+                IntVector v0 = nibbles(w, q);
+                IntVector v1 = nibbles(w, q + 16);
+                low(v0).intoArray(out, r);
+                low(v1).intoArray(out, r + 16);
+                high(v0).intoArray(out, r + 32);
+                high(v1).intoArray(out, r + 48);
+            }
+        }
+    }
+
+    /** dot1 on a prepared row: the same operations in the same order, without decoding. */
+    @Override
+    public float dotPrepared(float[] row, int o, float[] x, int xOffset, float[] sums, int sOff, int n) {
+        int ds = o + n;
+        int ms = ds + n / 32;
+        int dm = ms + n / 32;
+        FloatVector lo = FloatVector.zero(F);
+        FloatVector hi = FloatVector.zero(F);
+        float mins = 0;
+        for (int b = 0; b < n / QK_K; b++) {
+            float t = 0;
+            for (int j = 0; j < 8; j++) {
+                t += row[ms + 8 * b + j] * sums[sOff + 8 * b + j];
+            }
+            mins += row[dm + b] * t;
+            int xb = xOffset + b * QK_K;
+            int rb = o + b * QK_K;
+            for (int k = 0; k < 4; k++) {
+                int xk = xb + 64 * k;
+                int rk = rb + 64 * k;
+                FloatVector pl = FloatVector.fromArray(F, row, rk).mul(FloatVector.fromArray(F, x, xk));
+                pl = FloatVector.fromArray(F, row, rk + 16).fma(FloatVector.fromArray(F, x, xk + 16), pl);
+                FloatVector ph = FloatVector.fromArray(F, row, rk + 32).mul(FloatVector.fromArray(F, x, xk + 32));
+                ph = FloatVector.fromArray(F, row, rk + 48).fma(FloatVector.fromArray(F, x, xk + 48), ph);
+                lo = pl.fma(FloatVector.broadcast(F, row[ds + 8 * b + 2 * k]), lo);
+                hi = ph.fma(FloatVector.broadcast(F, row[ds + 8 * b + 2 * k + 1]), hi);
+            }
+        }
+        return Ggml.sum(lo.add(hi)) - mins;
+    }
+
     /** 16 bytes of packed nibbles, zero-extended to int lanes. */
     private static IntVector nibbles(MemorySegment w, long at) {
         return (IntVector) ByteVector.fromMemorySegment(KQuants.B, w, at, KQuants.LE).convertShape(ZERO_EXTEND_B2I, KQuants.I, 0);

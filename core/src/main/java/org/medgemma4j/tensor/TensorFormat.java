@@ -45,6 +45,27 @@ public interface TensorFormat {
         }
     }
 
+    /**
+     * Floats {@link #prepareRow} writes for a row of {@code n} weights; 0 when this format has no prepared
+     * form (batches then use {@link #dotRows} per vector).
+     */
+    default int preparedRowLength(int n) {
+        return 0;
+    }
+
+    /**
+     * The token-independent part of {@link #dot} for one row (its weights decoded to floats as the dot
+     * kernel decodes them, and per-block scales), so that a batch of vectors pays for decoding once.
+     */
+    default void prepareRow(MemorySegment weights, long offset, int n, float[] out, int outOffset) {
+        throw new UnsupportedOperationException();
+    }
+
+    /** {@link #dot} of a prepared row with x: bit for bit the same result. */
+    default float dotPrepared(float[] row, int rowOffset, float[] x, int xOffset, float[] sums, int sumsOffset, int n) {
+        throw new UnsupportedOperationException();
+    }
+
     /** Whether {@link #quantize} is implemented for this type. */
     default boolean canQuantize() {
         return false;

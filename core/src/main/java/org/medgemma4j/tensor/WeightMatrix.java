@@ -106,8 +106,29 @@ public final class WeightMatrix {
         pool.parallelFor(rows, (from, to) -> matMulAt(input, n, sums, sumsAt, y, from, to));
     }
 
+    /** Batches of at least this many vectors decode each weight row once (to floats) for all of them. */
+    public static final int PREPARE_FROM = 4;
+
+    // per worker thread: one prepared row (the pool's threads are persistent, so allocated once)
+    private static final ThreadLocal<float[]> PREPARED = ThreadLocal.withInitial(() -> new float[0]);
+
     private void matMulAt(float[] x, int n, float[] sums, int sumsAt, float[] y, int from, int to) {
         int sl = sumsLength();
+        int pl = format.preparedRowLength(cols);
+        if (n >= PREPARE_FROM && pl > 0) {
+            float[] row = PREPARED.get();
+            if (row.length < pl) {
+                row = new float[pl];
+                PREPARED.set(row);
+            }
+            for (int r = from; r < to; r++) {
+                format.prepareRow(data, r * rowBytes, cols, row, 0);
+                for (int t = 0; t < n; t++) {
+                    y[t * rows + r] = format.dotPrepared(row, 0, x, t * cols, sums, sumsAt + t * sl, cols);
+                }
+            }
+            return;
+        }
         for (int r = from; r < to; r += ROW_GROUP) {
             int count = Math.min(ROW_GROUP, to - r);
             long off = r * rowBytes;
