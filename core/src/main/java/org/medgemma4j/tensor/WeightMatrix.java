@@ -109,22 +109,35 @@ public final class WeightMatrix {
     /** Batches of at least this many vectors decode each weight row once (to floats) for all of them. */
     public static final int PREPARE_FROM = 4;
 
-    // per worker thread: one prepared row (the pool's threads are persistent, so allocated once)
+    private static final int PREPARED_TILE_FLOATS = 48 * 1024;
+
+    // per worker thread: one tile of prepared rows (the pool's threads are persistent, so allocated once)
     private static final ThreadLocal<float[]> PREPARED = ThreadLocal.withInitial(() -> new float[0]);
 
     private void matMulAt(float[] x, int n, float[] sums, int sumsAt, float[] y, int from, int to) {
         int sl = sumsLength();
         int pl = format.preparedRowLength(cols);
         if (n >= PREPARE_FROM && pl > 0) {
-            float[] row = PREPARED.get();
-            if (row.length < pl) {
-                row = new float[pl];
-                PREPARED.set(row);
+            // A tile of prepared rows that stays in L2 (~192 KB) meets each vector in turn: each vector is
+            // then read from L1 for all the tile's rows instead of streaming the whole batch from L3 per row.
+            int tile = Math.max(1, Math.min(16, PREPARED_TILE_FLOATS / pl));
+            float[] tileBuf = PREPARED.get();
+            if (tileBuf.length < tile * pl) {
+                tileBuf = new float[tile * pl];
+                PREPARED.set(tileBuf);
             }
-            for (int r = from; r < to; r++) {
-                format.prepareRow(data, r * rowBytes, cols, row, 0);
+            for (int r0 = from; r0 < to; r0 += tile) {
+                int count = Math.min(tile, to - r0);
+                for (int i = 0; i < count; i++) {
+                    format.prepareRow(data, (r0 + i) * rowBytes, cols, tileBuf, i * pl);
+                }
                 for (int t = 0; t < n; t++) {
-                    y[t * rows + r] = format.dotPrepared(row, 0, x, t * cols, sums, sumsAt + t * sl, cols);
+                    int yo = t * rows + r0;
+                    int xo = t * cols;
+                    int so = sumsAt + t * sl;
+                    for (int i = 0; i < count; i++) {
+                        y[yo + i] = format.dotPrepared(tileBuf, i * pl, x, xo, sums, so, cols);
+                    }
                 }
             }
             return;
