@@ -12,7 +12,8 @@ import picocli.CommandLine.Command;
         description = "Run MedGemma (Gemma 3) GGUF models in pure Java. Research use only.",
         subcommands = {CommandLine.HelpCommand.class, RunCommand.class, ChatCommand.class, PullCommand.class,
                 ListCommand.class, RmCommand.class, FitCommand.class, InspectCommand.class, TokenizeCommand.class,
-                DetokenizeCommand.class, GenerateCommand.class, LogitsCommand.class, ServeCommand.class})
+                DetokenizeCommand.class, GenerateCommand.class, LogitsCommand.class, ServeCommand.class,
+                BenchCommand.class})
 public final class Main {
 
     public static void main(String[] args) {

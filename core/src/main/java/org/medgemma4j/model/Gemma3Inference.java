@@ -67,7 +67,7 @@ public final class Gemma3Inference {
         this.proj = new float[maxBatch * d];
         this.gate = new float[maxBatch * c.feedForwardLength()];
         this.up = new float[maxBatch * c.feedForwardLength()];
-        this.rounded = new float[maxBatch * Math.max(Math.max(d, c.feedForwardLength()), c.headCount() * c.valueLength())];
+        this.rounded = new float[WeightMatrix.scratchLength(maxBatch, Math.max(Math.max(d, c.feedForwardLength()), c.headCount() * c.valueLength()))];
         int half = c.keyLength() / 2;
         this.cosLocal = new float[maxBatch * half];
         this.sinLocal = new float[maxBatch * half];

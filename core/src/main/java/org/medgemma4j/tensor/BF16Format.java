@@ -30,17 +30,16 @@ public final class BF16Format implements TensorFormat {
 
     @Override
     public float dot(MemorySegment w, long offset, float[] x, int xOffset, int n) {
-        return Ggml.VECTOR ? dotVector(w, offset, x, xOffset, n) : dotScalar(w, offset, x, xOffset, n);
+        return Ggml.VECTOR ? dotFast(w, offset, x, xOffset, n) : dotScalar(w, offset, x, xOffset, n);
     }
 
     /**
      * ggml_vec_dot_bf16 with AVX512_BF16 (one vector): two vdpbf16ps accumulators over 64-element steps,
      * each reduced (_mm512_reduce_add_ps) and the two sums added.
      */
-    @Override
-    public float dotSingle(MemorySegment w, long offset, float[] x, int xOffset, int n) {
-        if (!Ggml.VECTOR || n % 64 != 0) {
-            return dot(w, offset, x, xOffset, n);
+    private static float dotFast(MemorySegment w, long offset, float[] x, int xOffset, int n) {
+        if (n % 64 != 0) {
+            return dotVector(w, offset, x, xOffset, n);
         }
         FloatVector c1 = FloatVector.zero(FS), c1h = c1, c2 = c1, c2h = c1;
         for (int i = 0; i < n; i += 64) {

@@ -23,32 +23,46 @@ public final class F32Format implements TensorFormat {
 
     @Override
     public float dot(MemorySegment w, long offset, float[] x, int xOffset, int n) {
-        return Ggml.VECTOR ? dotVector(w, offset, x, xOffset, n) : dotScalar(w, offset, x, xOffset, n);
+        return Ggml.VECTOR ? dotFast(w, offset, x, xOffset, n) : dotScalar(w, offset, x, xOffset, n);
+    }
+
+    private static FloatVector load32(MemorySegment w, long offset, int i) {
+        return FloatVector.fromMemorySegment(FS, w, offset + 4L * i, LE);
     }
 
     /**
      * ggml_vec_dot_f32 on AVX-512 (one vector): four 16-lane FMA accumulators over 64-element steps,
      * folded (0+2)+(1+3), then _mm512_reduce_add_ps; with 8-lane vectors each accumulator is two.
+     * Used for every n that is a multiple of 64 (every Gemma width), one vector or a batch alike, so that
+     * batching never changes a result; other widths take the fallback order.
      */
-    @Override
-    public float dotSingle(MemorySegment w, long offset, float[] x, int xOffset, int n) {
-        if (!Ggml.VECTOR || n % 64 != 0) {
-            return dot(w, offset, x, xOffset, n);
+    private static float dotFast(MemorySegment w, long offset, float[] x, int xOffset, int n) {
+        if (n % 64 != 0) {
+            return dotVector(w, offset, x, xOffset, n);
         }
-        int per = Ggml.TB_LANES / L; // real vectors per 16-lane accumulator
-        FloatVector[] acc = new FloatVector[4 * per];
-        java.util.Arrays.fill(acc, FloatVector.zero(FS));
-        for (int i = 0; i < n; i += 64) {
-            for (int v = 0; v < 4 * per; v++) {
-                acc[v] = FloatVector.fromMemorySegment(FS, w, offset + 4L * (i + v * L), LE).fma(FloatVector.fromArray(FS, x, xOffset + i + v * L), acc[v]);
+        FloatVector a0 = FloatVector.zero(FS), a1 = a0, a2 = a0, a3 = a0;
+        if (L == 16) {
+            for (int i = 0; i < n; i += 64) {
+                a0 = load32(w, offset, i).fma(FloatVector.fromArray(FS, x, xOffset + i), a0);
+                a1 = load32(w, offset, i + 16).fma(FloatVector.fromArray(FS, x, xOffset + i + 16), a1);
+                a2 = load32(w, offset, i + 32).fma(FloatVector.fromArray(FS, x, xOffset + i + 32), a2);
+                a3 = load32(w, offset, i + 48).fma(FloatVector.fromArray(FS, x, xOffset + i + 48), a3);
             }
+            return Ggml.sum(a0.add(a2).add(a1.add(a3)));
         }
-        FloatVector s = FloatVector.zero(FS);
-        for (int h = 0; h < per; h++) {
-            FloatVector folded = acc[h].add(acc[2 * per + h]).add(acc[per + h].add(acc[3 * per + h]));
-            s = h == 0 ? folded : s.add(folded);
+        // 8 lanes: each 16-lane accumulator of llama.cpp is two vectors (low and high halves)
+        FloatVector b0 = a0, b1 = a0, b2 = a0, b3 = a0;
+        for (int i = 0; i < n; i += 64) {
+            a0 = load32(w, offset, i).fma(FloatVector.fromArray(FS, x, xOffset + i), a0);
+            b0 = load32(w, offset, i + 8).fma(FloatVector.fromArray(FS, x, xOffset + i + 8), b0);
+            a1 = load32(w, offset, i + 16).fma(FloatVector.fromArray(FS, x, xOffset + i + 16), a1);
+            b1 = load32(w, offset, i + 24).fma(FloatVector.fromArray(FS, x, xOffset + i + 24), b1);
+            a2 = load32(w, offset, i + 32).fma(FloatVector.fromArray(FS, x, xOffset + i + 32), a2);
+            b2 = load32(w, offset, i + 40).fma(FloatVector.fromArray(FS, x, xOffset + i + 40), b2);
+            a3 = load32(w, offset, i + 48).fma(FloatVector.fromArray(FS, x, xOffset + i + 48), a3);
+            b3 = load32(w, offset, i + 56).fma(FloatVector.fromArray(FS, x, xOffset + i + 56), b3);
         }
-        return Ggml.sum(s);
+        return Ggml.sum(a0.add(a2).add(a1.add(a3)).add(b0.add(b2).add(b1.add(b3))));
     }
 
     /**

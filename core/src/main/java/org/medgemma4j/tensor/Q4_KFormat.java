@@ -62,17 +62,200 @@ final class Q4_KFormat implements TensorFormat {
     @Override
     public float dot(MemorySegment w, long offset, float[] x, int xOffset, int n) {
         KQuants.checkBlocks(n);
-        return KQuants.VECTOR ? dotVector(w, offset, x, xOffset, n)
-                : KQuants.dotByDequantizing(this, w, offset, x, xOffset, n);
+        if (!KQuants.VECTOR) {
+            return KQuants.dotByDequantizing(this, w, offset, x, xOffset, n);
+        }
+        if (!WIDE) {
+            return dotNarrow(w, offset, x, xOffset, n);
+        }
+        float[] sums = new float[n / 32];
+        activationSums(x, xOffset, n, sums, 0);
+        return dot1(w, offset, x, xOffset, sums, 0, n);
+    }
+
+    /** The multi-row kernels take 16 float lanes (512-bit vectors). */
+    private static final boolean WIDE = KQuants.VECTOR && L == 16;
+
+    @Override
+    public int activationSumsLength(int n) {
+        return WIDE ? n / 32 : 0;
+    }
+
+    /** The sum of each 32-value sub-block of x, added in order. */
+    @Override
+    public void activationSums(float[] x, int xOffset, int n, float[] out, int outOffset) {
+        if (!WIDE) {
+            return;
+        }
+        for (int j = 0; j < n / 32; j++) {
+            float s = 0;
+            for (int i = xOffset + 32 * j, e = i + 32; i < e; i++) {
+                s += x[i];
+            }
+            out[outOffset + j] = s;
+        }
+    }
+
+    @Override
+    public void dotRows(MemorySegment w, long offset, long rowBytes, int count, float[] x, int xOffset,
+            float[] sums, int sumsOffset, int n, float[] y, int yOffset) {
+        KQuants.checkBlocks(n);
+        if (!WIDE) {
+            TensorFormat.super.dotRows(w, offset, rowBytes, count, x, xOffset, sums, sumsOffset, n, y, yOffset);
+            return;
+        }
+        // One row per kernel call: a two- or four-row kernel (sharing the activation loads) grew past C2's
+        // inlining node budget (NodeCountInliningCutoff), its vector operations were no longer inlined and
+        // were boxed: 15x slower.
+        for (int i = 0; i < count; i++) {
+            y[yOffset + i] = dot1(w, offset + i * rowBytes, x, xOffset, sums, sumsOffset, n);
+        }
+    }
+
+    // get_scale_min_k4 from the packed words: sc = scale bytes 0-3, mn = bytes 4-7, hi = bytes 8-11
+    private static int scale(int sc, int hi, int j) {
+        return j < 4 ? (sc >>> 8 * j) & 63 : ((hi >>> 8 * (j - 4)) & 0xF) | ((sc >>> 8 * (j - 4) + 6) & 3) << 4;
+    }
+
+    private static int min(int mn, int hi, int j) {
+        return j < 4 ? (mn >>> 8 * j) & 63 : ((hi >>> 8 * (j - 4) + 4) & 0xF) | ((mn >>> 8 * (j - 4) + 6) & 3) << 4;
+    }
+
+    /** dmin * sum_j m_j * sum(x over sub-block j): the mins' share of a block, from the activation sums. */
+    private static float minTerm(MemorySegment w, long bo, float[] sums, int s) {
+        long s8 = w.get(KQuants.LONG, bo + SCALES);
+        int mn = (int) (s8 >>> 32);
+        int hi = w.get(KQuants.INT, bo + SCALES + 8);
+        float t = 0;
+        for (int j = 0; j < 8; j++) {
+            t += min(mn, hi, j) * sums[s + j];
+        }
+        return f16(w, bo + 2) * t;
     }
 
     /**
-     * Each weight becomes d*sc*q - dmin*m by one FMA and meets x in a second. The four 64-value
+     * sum_i x_i (d sc_j q_i - dmin m_j) = sum_j d sc_j (sum_i q_i x_i) - dmin sum_j m_j (sum_i x_i): the
+     * mins need only the activations' sub-block sums, so each weight costs one conversion and one FMA
+     * (not two); each sub-block's q.x is then scaled once. Two accumulators (low and high nibbles).
+     */
+    private static float dot1(MemorySegment w, long offset, float[] x, int xOffset, float[] sums, int sOff, int n) {
+        FloatVector lo = FloatVector.zero(F);
+        FloatVector hi = FloatVector.zero(F);
+        float mins = 0;
+        for (int b = 0; b < n / QK_K; b++) {
+            long bo = offset + (long) b * BLOCK_BYTES;
+            float d = f16(w, bo);
+            int sc = w.get(KQuants.INT, bo + SCALES);
+            int hb = w.get(KQuants.INT, bo + SCALES + 8);
+            int xb = xOffset + b * QK_K;
+            mins += minTerm(w, bo, sums, sOff + 8 * b);
+            for (int k = 0; k < 4; k++) {
+                long q = bo + QS + 32L * k;
+                int xk = xb + 64 * k;
+                FloatVector x0 = FloatVector.fromArray(F, x, xk);
+                FloatVector x1 = FloatVector.fromArray(F, x, xk + 16);
+                FloatVector x2 = FloatVector.fromArray(F, x, xk + 32);
+                FloatVector x3 = FloatVector.fromArray(F, x, xk + 48);
+                IntVector v0 = nibbles(w, q);
+                IntVector v1 = nibbles(w, q + 16);
+                FloatVector pl = low(v0).mul(x0);
+                pl = low(v1).fma(x1, pl);
+                FloatVector ph = high(v0).mul(x2);
+                ph = high(v1).fma(x3, ph);
+                lo = pl.fma(FloatVector.broadcast(F, d * scale(sc, hb, 2 * k)), lo);
+                hi = ph.fma(FloatVector.broadcast(F, d * scale(sc, hb, 2 * k + 1)), hi);
+            }
+        }
+        return Ggml.sum(lo.add(hi)) - mins;
+    }
+
+    // prepared row: q as floats (n), then d*sc per sub-block (n/32), m per sub-block (n/32), dmin per block (n/256)
+    @Override
+    public int preparedRowLength(int n) {
+        return WIDE ? n + n / 16 + n / QK_K : 0;
+    }
+
+    @Override
+    public void prepareRow(MemorySegment w, long offset, int n, float[] out, int o) {
+        KQuants.checkBlocks(n);
+        int ds = o + n;
+        int ms = ds + n / 32;
+        int dm = ms + n / 32;
+        for (int b = 0; b < n / QK_K; b++) {
+            long bo = offset + (long) b * BLOCK_BYTES;
+            float d = f16(w, bo);
+            int sc = w.get(KQuants.INT, bo + SCALES);
+            int mn = w.get(KQuants.INT, bo + SCALES + 4);
+            int hb = w.get(KQuants.INT, bo + SCALES + 8);
+            for (int j = 0; j < 8; j++) {
+                out[ds + 8 * b + j] = d * scale(sc, hb, j);
+                out[ms + 8 * b + j] = min(mn, hb, j);
+            }
+            out[dm + b] = f16(w, bo + 2);
+            for (int k = 0; k < 4; k++) {
+                long q = bo + QS + 32L * k;
+                int r = o + b * QK_K + 64 * k;
+                IntVector v0 = nibbles(w, q);
+                IntVector v1 = nibbles(w, q + 16);
+                low(v0).intoArray(out, r);
+                low(v1).intoArray(out, r + 16);
+                high(v0).intoArray(out, r + 32);
+                high(v1).intoArray(out, r + 48);
+            }
+        }
+    }
+
+    /** dot1 on a prepared row: the same operations in the same order, without decoding. */
+    @Override
+    public float dotPrepared(float[] row, int o, float[] x, int xOffset, float[] sums, int sOff, int n) {
+        int ds = o + n;
+        int ms = ds + n / 32;
+        int dm = ms + n / 32;
+        FloatVector lo = FloatVector.zero(F);
+        FloatVector hi = FloatVector.zero(F);
+        float mins = 0;
+        for (int b = 0; b < n / QK_K; b++) {
+            float t = 0;
+            for (int j = 0; j < 8; j++) {
+                t += row[ms + 8 * b + j] * sums[sOff + 8 * b + j];
+            }
+            mins += row[dm + b] * t;
+            int xb = xOffset + b * QK_K;
+            int rb = o + b * QK_K;
+            for (int k = 0; k < 4; k++) {
+                int xk = xb + 64 * k;
+                int rk = rb + 64 * k;
+                FloatVector pl = FloatVector.fromArray(F, row, rk).mul(FloatVector.fromArray(F, x, xk));
+                pl = FloatVector.fromArray(F, row, rk + 16).fma(FloatVector.fromArray(F, x, xk + 16), pl);
+                FloatVector ph = FloatVector.fromArray(F, row, rk + 32).mul(FloatVector.fromArray(F, x, xk + 32));
+                ph = FloatVector.fromArray(F, row, rk + 48).fma(FloatVector.fromArray(F, x, xk + 48), ph);
+                lo = pl.fma(FloatVector.broadcast(F, row[ds + 8 * b + 2 * k]), lo);
+                hi = ph.fma(FloatVector.broadcast(F, row[ds + 8 * b + 2 * k + 1]), hi);
+            }
+        }
+        return Ggml.sum(lo.add(hi)) - mins;
+    }
+
+    /** 16 bytes of packed nibbles, zero-extended to int lanes. */
+    private static IntVector nibbles(MemorySegment w, long at) {
+        return (IntVector) ByteVector.fromMemorySegment(KQuants.B, w, at, KQuants.LE).convertShape(ZERO_EXTEND_B2I, KQuants.I, 0);
+    }
+
+    private static FloatVector low(IntVector v) {
+        return (FloatVector) v.and(0xF).convert(I2F, 0);
+    }
+
+    private static FloatVector high(IntVector v) {
+        return (FloatVector) v.lanewise(LSHR, 4).convert(I2F, 0);
+    }
+
+    /**
+     * For 256-bit vectors (the wide kernels below assume 16 float lanes). Each weight becomes d*sc*q - dmin*m by one FMA and meets x in a second. The four 64-value
      * chunks are written out rather than looped over: C2 compiled a k loop, with its scale
      * unpacking, 1.5x slower, and a helper method per chunk is not reliably inlined (vectors crossing
      * a call that is not inlined are boxed). Four accumulators keep the FMA chains independent.
      */
-    private static float dotVector(MemorySegment w, long offset, float[] x, int xOffset, int n) {
+    private static float dotNarrow(MemorySegment w, long offset, float[] x, int xOffset, int n) {
         FloatVector a0 = FloatVector.zero(F);
         FloatVector a1 = FloatVector.zero(F);
         FloatVector a2 = FloatVector.zero(F);

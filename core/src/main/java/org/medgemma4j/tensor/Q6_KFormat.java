@@ -158,6 +158,119 @@ final class Q6_KFormat implements TensorFormat {
         return Ggml.sum(a0, a1, a2, a3);
     }
 
+    /** Each weight as dotVector computes it, d*sc*q - 32*d*sc by one FMA: token-independent, so done once per row. */
+    private static void prepareVector(MemorySegment w, long offset, int n, float[] out, int xOffset) {
+        float[] x = out;
+        for (int b = 0; b < n / QK_K; b++) {
+            long bo = offset + (long) b * BLOCK_BYTES;
+            float d = f16(w, bo + D);
+            int xb = xOffset + b * QK_K;
+            {
+                long s = w.get(KQuants.LONG, bo + SCALES);
+                long ql = bo;
+                long qh = bo + QH;
+                int xh = xb;
+                for (int h = 0; h < 32; h += L) {
+                    IntVector a = (IntVector) ByteVector.fromMemorySegment(KQuants.B, w, ql + h, KQuants.LE)
+                            .convertShape(ZERO_EXTEND_B2I, KQuants.I, 0);
+                    IntVector c = (IntVector) ByteVector.fromMemorySegment(KQuants.B, w, ql + 32 + h, KQuants.LE)
+                            .convertShape(ZERO_EXTEND_B2I, KQuants.I, 0);
+                    IntVector hb = (IntVector) ByteVector.fromMemorySegment(KQuants.B, w, qh + h, KQuants.LE)
+                            .convertShape(ZERO_EXTEND_B2I, KQuants.I, 0);
+                    int sh = 8 * (h / 16);
+                    float s1 = d * (byte) (s >>> sh);
+                    float s2 = d * (byte) (s >>> (sh + 16));
+                    float s3 = d * (byte) (s >>> (sh + 32));
+                    float s4 = d * (byte) (s >>> (sh + 48));
+                    IntVector q1 = a.and(0xF).or(hb.and(3).lanewise(LSHL, 4));
+                    IntVector q2 = c.and(0xF).or(hb.and(0xC).lanewise(LSHL, 2));
+                    IntVector q3 = a.lanewise(LSHR, 4).or(hb.and(0x30));
+                    IntVector q4 = c.lanewise(LSHR, 4).or(hb.lanewise(LSHR, 2).and(0x30));
+                    ((FloatVector) q1.convert(I2F, 0))
+                            .fma(FloatVector.broadcast(F, s1), FloatVector.broadcast(F, -32 * s1))
+                            .intoArray(x, xh + h);
+                    ((FloatVector) q2.convert(I2F, 0))
+                            .fma(FloatVector.broadcast(F, s2), FloatVector.broadcast(F, -32 * s2))
+                            .intoArray(x, xh + 32 + h);
+                    ((FloatVector) q3.convert(I2F, 0))
+                            .fma(FloatVector.broadcast(F, s3), FloatVector.broadcast(F, -32 * s3))
+                            .intoArray(x, xh + 64 + h);
+                    ((FloatVector) q4.convert(I2F, 0))
+                            .fma(FloatVector.broadcast(F, s4), FloatVector.broadcast(F, -32 * s4))
+                            .intoArray(x, xh + 96 + h);
+                }
+            }
+            {
+                long s = w.get(KQuants.LONG, bo + SCALES + 8);
+                long ql = bo + 64;
+                long qh = bo + QH + 32;
+                int xh = xb + 128;
+                for (int h = 0; h < 32; h += L) {
+                    IntVector a = (IntVector) ByteVector.fromMemorySegment(KQuants.B, w, ql + h, KQuants.LE)
+                            .convertShape(ZERO_EXTEND_B2I, KQuants.I, 0);
+                    IntVector c = (IntVector) ByteVector.fromMemorySegment(KQuants.B, w, ql + 32 + h, KQuants.LE)
+                            .convertShape(ZERO_EXTEND_B2I, KQuants.I, 0);
+                    IntVector hb = (IntVector) ByteVector.fromMemorySegment(KQuants.B, w, qh + h, KQuants.LE)
+                            .convertShape(ZERO_EXTEND_B2I, KQuants.I, 0);
+                    int sh = 8 * (h / 16);
+                    float s1 = d * (byte) (s >>> sh);
+                    float s2 = d * (byte) (s >>> (sh + 16));
+                    float s3 = d * (byte) (s >>> (sh + 32));
+                    float s4 = d * (byte) (s >>> (sh + 48));
+                    IntVector q1 = a.and(0xF).or(hb.and(3).lanewise(LSHL, 4));
+                    IntVector q2 = c.and(0xF).or(hb.and(0xC).lanewise(LSHL, 2));
+                    IntVector q3 = a.lanewise(LSHR, 4).or(hb.and(0x30));
+                    IntVector q4 = c.lanewise(LSHR, 4).or(hb.lanewise(LSHR, 2).and(0x30));
+                    ((FloatVector) q1.convert(I2F, 0))
+                            .fma(FloatVector.broadcast(F, s1), FloatVector.broadcast(F, -32 * s1))
+                            .intoArray(x, xh + h);
+                    ((FloatVector) q2.convert(I2F, 0))
+                            .fma(FloatVector.broadcast(F, s2), FloatVector.broadcast(F, -32 * s2))
+                            .intoArray(x, xh + 32 + h);
+                    ((FloatVector) q3.convert(I2F, 0))
+                            .fma(FloatVector.broadcast(F, s3), FloatVector.broadcast(F, -32 * s3))
+                            .intoArray(x, xh + 64 + h);
+                    ((FloatVector) q4.convert(I2F, 0))
+                            .fma(FloatVector.broadcast(F, s4), FloatVector.broadcast(F, -32 * s4))
+                            .intoArray(x, xh + 96 + h);
+                }
+            }
+        }
+    }
+
+    @Override
+    public int preparedRowLength(int n) {
+        return KQuants.VECTOR ? n : 0;
+    }
+
+    @Override
+    public void prepareRow(MemorySegment w, long offset, int n, float[] out, int outOffset) {
+        KQuants.checkBlocks(n);
+        prepareVector(w, offset, n, out, outOffset);
+    }
+
+    /** dotVector's second FMA per weight, on a prepared row: the same operations in the same order. */
+    @Override
+    public float dotPrepared(float[] row, int rowOffset, float[] x, int xOffset, float[] sums, int sumsOffset, int n) {
+        FloatVector a0 = FloatVector.zero(F);
+        FloatVector a1 = FloatVector.zero(F);
+        FloatVector a2 = FloatVector.zero(F);
+        FloatVector a3 = FloatVector.zero(F);
+        for (int b = 0; b < n / QK_K; b++) {
+            for (int half = 0; half < 2; half++) {
+                int xh = xOffset + b * QK_K + 128 * half;
+                int rh = rowOffset + b * QK_K + 128 * half;
+                for (int h = 0; h < 32; h += L) {
+                    a0 = FloatVector.fromArray(F, row, rh + h).fma(FloatVector.fromArray(F, x, xh + h), a0);
+                    a1 = FloatVector.fromArray(F, row, rh + 32 + h).fma(FloatVector.fromArray(F, x, xh + 32 + h), a1);
+                    a2 = FloatVector.fromArray(F, row, rh + 64 + h).fma(FloatVector.fromArray(F, x, xh + 64 + h), a2);
+                    a3 = FloatVector.fromArray(F, row, rh + 96 + h).fma(FloatVector.fromArray(F, x, xh + 96 + h), a3);
+                }
+            }
+        }
+        return Ggml.sum(a0, a1, a2, a3);
+    }
+
     @Override
     public boolean canQuantize() {
         return true;

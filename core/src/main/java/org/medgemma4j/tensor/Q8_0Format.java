@@ -53,6 +53,40 @@ public final class Q8_0Format implements TensorFormat {
         return Ggml.sum(acc);
     }
 
+    // prepared row: the weights as floats (n), then d per block (n/32)
+    @Override
+    public int preparedRowLength(int n) {
+        return Ggml.VECTOR ? n + n / QK : 0;
+    }
+
+    @Override
+    public void prepareRow(MemorySegment w, long offset, int n, float[] out, int o) {
+        Ggml.checkBlocks(GgmlType.Q8_0, n);
+        for (int b = 0; b < n / QK; b++) {
+            long bo = offset + (long) b * BLOCK;
+            for (int k = 0; k < QK; k += L) {
+                Ggml.toFloats(Ggml.bytes(w, bo + 2 + k)).intoArray(out, o + b * QK + k);
+            }
+            out[o + n + b] = Ggml.f16(w, bo);
+        }
+    }
+
+    /** dotVector on a prepared row: the same operations in the same order. */
+    @Override
+    public float dotPrepared(float[] row, int o, float[] x, int xOffset, float[] sums, int sumsOffset, int n) {
+        FloatVector acc = FloatVector.zero(FS);
+        for (int b = 0; b < n / QK; b++) {
+            int r = o + b * QK;
+            int xi = xOffset + b * QK;
+            FloatVector s = FloatVector.fromArray(FS, row, r).mul(FloatVector.fromArray(FS, x, xi));
+            for (int k = L; k < QK; k += L) {
+                s = FloatVector.fromArray(FS, row, r + k).fma(FloatVector.fromArray(FS, x, xi + k), s);
+            }
+            acc = s.fma(FloatVector.broadcast(FS, row[o + n + b]), acc);
+        }
+        return Ggml.sum(acc);
+    }
+
     static float dotScalar(MemorySegment w, long offset, float[] x, int xOffset, int n) {
         float acc = 0;
         for (int b = 0; b < n / QK; b++) {

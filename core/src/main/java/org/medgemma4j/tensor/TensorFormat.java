@@ -21,11 +21,49 @@ public interface TensorFormat {
     float dot(MemorySegment weights, long offset, float[] x, int xOffset, int n);
 
     /**
-     * The same product for a single activation vector: llama.cpp's CPU backend then runs its vec_dot
-     * kernels instead of tinyBLAS, which add in another order. Formats emulating both override this.
+     * How many floats {@link #activationSums} writes for {@code n} activations (0: this format's
+     * {@link #dotRows} needs none).
      */
-    default float dotSingle(MemorySegment weights, long offset, float[] x, int xOffset, int n) {
-        return dot(weights, offset, x, xOffset, n);
+    default int activationSumsLength(int n) {
+        return 0;
+    }
+
+    /** Per-block sums of the activations that {@link #dotRows} uses (computed once per vector, shared by all rows). */
+    default void activationSums(float[] x, int xOffset, int n, float[] out, int outOffset) {
+    }
+
+    /**
+     * {@code y[yOffset + i] = dot(row i)} for {@code count} rows stored {@code rowBytes} apart from {@code offset},
+     * with {@code sums} from {@link #activationSums} of the same x. Gives for every row exactly what
+     * {@link #dot} gives (results do not depend on how rows are grouped or split across threads); formats
+     * override it with kernels that compute several rows per pass over x.
+     */
+    default void dotRows(MemorySegment weights, long offset, long rowBytes, int count, float[] x, int xOffset,
+            float[] sums, int sumsOffset, int n, float[] y, int yOffset) {
+        for (int i = 0; i < count; i++) {
+            y[yOffset + i] = dot(weights, offset + i * rowBytes, x, xOffset, n);
+        }
+    }
+
+    /**
+     * Floats {@link #prepareRow} writes for a row of {@code n} weights; 0 when this format has no prepared
+     * form (batches then use {@link #dotRows} per vector).
+     */
+    default int preparedRowLength(int n) {
+        return 0;
+    }
+
+    /**
+     * The token-independent part of {@link #dot} for one row (its weights decoded to floats as the dot
+     * kernel decodes them, and per-block scales), so that a batch of vectors pays for decoding once.
+     */
+    default void prepareRow(MemorySegment weights, long offset, int n, float[] out, int outOffset) {
+        throw new UnsupportedOperationException();
+    }
+
+    /** {@link #dot} of a prepared row with x: bit for bit the same result. */
+    default float dotPrepared(float[] row, int rowOffset, float[] x, int xOffset, float[] sums, int sumsOffset, int n) {
+        throw new UnsupportedOperationException();
     }
 
     /** Whether {@link #quantize} is implemented for this type. */

@@ -55,40 +55,99 @@ public final class WeightMatrix {
     /** y[yOff + r] = row r . x[xOff ..] for rows [from, to). */
     public void matVec(float[] x, int xOff, float[] y, int yOff, int from, int to) {
         for (int r = from; r < to; r++) {
-            y[yOff + r] = format.dotSingle(data, r * rowBytes, x, xOff, cols);
+            y[yOff + r] = format.dot(data, r * rowBytes, x, xOff, cols);
         }
     }
 
     /**
      * For {@code n} activation vectors stored back to back in x (stride cols) computes the products into y
-     * (stride rows), rows [from, to): each weight row is read once and reused for every vector while it is
-     * in cache.
+     * (stride rows), rows [from, to), with {@code sums} the format's {@link TensorFormat#activationSums} of each
+     * vector (stride {@link #sumsLength}). Rows go in groups of {@link #ROW_GROUP}: each group is read once and
+     * reused for every vector while it is in cache, and the format's kernel computes its rows together.
      */
-    public void matMul(float[] x, int n, float[] y, int from, int to) {
-        if (n == 1) {
-            matVec(x, 0, y, 0, from, to); // llama.cpp's vec_dot order for one vector, tinyBLAS's for more
-            return;
-        }
-        for (int r = from; r < to; r++) {
-            long off = r * rowBytes;
-            for (int t = 0; t < n; t++) {
-                y[t * rows + r] = format.dot(data, off, x, t * cols, cols);
-            }
-        }
+    public void matMul(float[] x, int n, float[] sums, float[] y, int from, int to) {
+        matMulAt(x, n, sums, 0, y, from, to);
+    }
+
+    /** Rows a kernel call covers: a few rows' weights stay in L1 while they meet every vector of a batch. */
+    public static final int ROW_GROUP = 16;
+
+    /** Floats of per-vector activation sums the format's kernels use. */
+    public int sumsLength() {
+        return format.activationSumsLength(cols);
+    }
+
+    /** Scratch floats {@link #matMul(WorkerPool, float[], int, float[], float[])} needs for n vectors of width cols. */
+    public static int scratchLength(int n, int cols) {
+        return n * cols + n * (cols / 16 + 1);
     }
 
     /**
      * The full product for n vectors, rows split across the pool, with the activations first rounded as
      * llama.cpp rounds them for this weight type ({@link ActivationRounding}); {@code scratch} holds the
-     * rounded copy (at least n * cols floats).
+     * rounded copy and the activation sums (at least {@link #scratchLength} floats).
      */
     public void matMul(WorkerPool pool, float[] x, int n, float[] y, float[] scratch) {
+        int sl = sumsLength();
+        if (scratch.length < n * cols + n * sl) {
+            scratch = new float[n * cols + n * sl];
+        }
         float[] in = x;
         if (ActivationRounding.rounds(format.type())) {
             ActivationRounding.round(format.type(), x, 0, scratch, 0, n * cols);
             in = scratch;
         }
+        float[] sums = scratch;
+        int sumsAt = n * cols;
+        for (int t = 0; t < n && sl > 0; t++) {
+            format.activationSums(in, t * cols, cols, sums, sumsAt + t * sl);
+        }
         float[] input = in;
-        pool.parallelFor(rows, (from, to) -> matMul(input, n, y, from, to));
+        pool.parallelFor(rows, (from, to) -> matMulAt(input, n, sums, sumsAt, y, from, to));
+    }
+
+    /** Batches of at least this many vectors decode each weight row once (to floats) for all of them. */
+    public static final int PREPARE_FROM = 4;
+
+    private static final int PREPARED_TILE_FLOATS = 48 * 1024;
+
+    // per worker thread: one tile of prepared rows (the pool's threads are persistent, so allocated once)
+    private static final ThreadLocal<float[]> PREPARED = ThreadLocal.withInitial(() -> new float[0]);
+
+    private void matMulAt(float[] x, int n, float[] sums, int sumsAt, float[] y, int from, int to) {
+        int sl = sumsLength();
+        int pl = format.preparedRowLength(cols);
+        if (n >= PREPARE_FROM && pl > 0) {
+            // A tile of prepared rows that stays in L2 (~192 KB) meets each vector in turn: each vector is
+            // then read from L1 for all the tile's rows instead of streaming the whole batch from L3 per row.
+            int tile = Math.max(1, Math.min(16, PREPARED_TILE_FLOATS / pl));
+            float[] tileBuf = PREPARED.get();
+            if (tileBuf.length < tile * pl) {
+                tileBuf = new float[tile * pl];
+                PREPARED.set(tileBuf);
+            }
+            for (int r0 = from; r0 < to; r0 += tile) {
+                int count = Math.min(tile, to - r0);
+                for (int i = 0; i < count; i++) {
+                    format.prepareRow(data, (r0 + i) * rowBytes, cols, tileBuf, i * pl);
+                }
+                for (int t = 0; t < n; t++) {
+                    int yo = t * rows + r0;
+                    int xo = t * cols;
+                    int so = sumsAt + t * sl;
+                    for (int i = 0; i < count; i++) {
+                        y[yo + i] = format.dotPrepared(tileBuf, i * pl, x, xo, sums, so, cols);
+                    }
+                }
+            }
+            return;
+        }
+        for (int r = from; r < to; r += ROW_GROUP) {
+            int count = Math.min(ROW_GROUP, to - r);
+            long off = r * rowBytes;
+            for (int t = 0; t < n; t++) {
+                format.dotRows(data, off, rowBytes, count, x, t * cols, sums, sumsAt + t * sl, cols, y, t * rows + r);
+            }
+        }
     }
 }

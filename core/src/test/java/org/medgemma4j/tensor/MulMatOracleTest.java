@@ -70,7 +70,9 @@ class MulMatOracleTest {
                 same += Float.floatToIntBits(ours[i]) == Float.floatToIntBits(expected[i]) ? 1 : 0;
             }
             System.out.printf(Locale.ROOT, "%s n=%d: relative RMS %.3g, bit-identical %d/%d%n", type, n, rel, same, ours.length);
-            if (type == GgmlType.F32 || type == GgmlType.F16 || type == GgmlType.BF16) {
+            if ((type == GgmlType.F32 || type == GgmlType.F16 || type == GgmlType.BF16) && n == 1) {
+                // one vector (every decode step): llama.cpp's vec_dot order, bit for bit. For batches llama.cpp
+                // switches to tinyBLAS's order; we keep one order so batching never changes a result.
                 assertThat(same).isEqualTo(ours.length);
             } else {
                 assertThat(rel).isLessThan(1e-6);

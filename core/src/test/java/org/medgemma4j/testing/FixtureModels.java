@@ -43,6 +43,11 @@ public final class FixtureModels {
     public static final Spec DEEP = new Spec("deep62", 256, 256, 62, 4, 2, 32, 16, 1024, 8f, false, 2);
     /** A separate output matrix instead of tied embeddings, and no rope scaling. */
     public static final Spec UNTIED = new Spec("untied", 256, 512, 6, 2, 1, 128, 16, 1024, 0f, true, 3);
+    /**
+     * MedGemma 4B's text dimensions (GEMMA3.md): 2560 wide, 34 layers, 8/4 heads of 256, ff 10240, window
+     * 1024, linear rope x8. Too large for F32 (16 GB): write it with {@link #f16} and quantize that.
+     */
+    public static final Spec MEDGEMMA_4B = new Spec("medgemma4b", 2560, 10240, 34, 8, 4, 256, 1024, 131072, 8f, false, 4);
 
     private FixtureModels() {
     }
@@ -89,13 +94,46 @@ public final class FixtureModels {
         return out;
     }
 
+    /** The F16 file of a fixture (half the size of F32: what large fixtures are quantized from). */
+    public static synchronized Path f16(Spec spec) {
+        Path file = cacheDir().resolve(spec.fileName().replace(".gguf", "-src16.gguf"));
+        if (!Files.exists(file)) {
+            try {
+                write(spec, file, GgmlType.F16);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot write fixture " + file, e);
+            }
+        }
+        return file;
+    }
+
+    /** As {@link #quantized}, but quantized from the {@link #f16} file (for fixtures too large for F32). */
+    public static synchronized Path quantizedFromF16(Spec spec, String fileType) {
+        Path out = cacheDir().resolve(spec.fileName().replace(".gguf", "-src16-" + fileType + ".gguf"));
+        if (!Files.exists(out)) {
+            Path src = f16(spec);
+            Path tmp = out.resolveSibling(out.getFileName() + ".partial");
+            Oracle.runScript(null, "quantize", src.toString(), tmp.toString(), fileType);
+            try {
+                Files.move(tmp, out);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return out;
+    }
+
     private static void write(Spec s, Path file) throws IOException {
+        write(s, file, GgmlType.F32);
+    }
+
+    private static void write(Spec s, Path file, GgmlType matrixType) throws IOException {
         Gemma3Vocabulary vocab = Gemma3Vocabulary.load();
         int nVocab = vocab.size();
         GgufWriter w = new GgufWriter()
                 .putString("general.architecture", "gemma3")
                 .putString("general.name", "medgemma4j fixture " + s.name)
-                .putUInt32("general.file_type", 0)
+                .putUInt32("general.file_type", matrixType == GgmlType.F16 ? 1 : 0)
                 .putUInt32("gemma3.context_length", s.context)
                 .putUInt32("gemma3.embedding_length", s.embd)
                 .putUInt32("gemma3.block_count", s.layers)
@@ -120,38 +158,38 @@ public final class FixtureModels {
         double postGain = 6.0 / Math.sqrt(2.0 * s.layers);
         int kv = s.headsKv * s.headDim;
         // Unit-RMS embeddings after the sqrt(embd) scale; every token row distinct.
-        gaussian(w, s, "token_embd.weight", s.embd, nVocab, 1.0 / Math.sqrt(s.embd));
+        gaussian(w, s, matrixType, "token_embd.weight", s.embd, nVocab, 1.0 / Math.sqrt(s.embd));
         norm(w, s, "output_norm.weight", s.embd, 1.0, 0.05);
         if (s.separateOutput) {
-            gaussian(w, s, "output.weight", s.embd, nVocab, 1.0 / Math.sqrt(s.embd));
+            gaussian(w, s, matrixType, "output.weight", s.embd, nVocab, 1.0 / Math.sqrt(s.embd));
         }
         for (int l = 0; l < s.layers; l++) {
             String b = "blk." + l + ".";
             norm(w, s, b + "attn_norm.weight", s.embd, 1.0, 0.1);
-            gaussian(w, s, b + "attn_q.weight", s.embd, q, 1.0 / Math.sqrt(s.embd));
-            gaussian(w, s, b + "attn_k.weight", s.embd, kv, 1.0 / Math.sqrt(s.embd));
-            gaussian(w, s, b + "attn_v.weight", s.embd, kv, 1.0 / Math.sqrt(s.embd));
+            gaussian(w, s, matrixType, b + "attn_q.weight", s.embd, q, 1.0 / Math.sqrt(s.embd));
+            gaussian(w, s, matrixType, b + "attn_k.weight", s.embd, kv, 1.0 / Math.sqrt(s.embd));
+            gaussian(w, s, matrixType, b + "attn_v.weight", s.embd, kv, 1.0 / Math.sqrt(s.embd));
             norm(w, s, b + "attn_q_norm.weight", s.headDim, 1.0, 0.1);
             norm(w, s, b + "attn_k_norm.weight", s.headDim, 1.0, 0.1);
-            gaussian(w, s, b + "attn_output.weight", q, s.embd, 1.0 / Math.sqrt(q));
+            gaussian(w, s, matrixType, b + "attn_output.weight", q, s.embd, 1.0 / Math.sqrt(q));
             norm(w, s, b + "post_attention_norm.weight", s.embd, postGain, 0.2 * postGain);
             norm(w, s, b + "ffn_norm.weight", s.embd, 1.0, 0.1);
-            gaussian(w, s, b + "ffn_gate.weight", s.embd, s.ff, 1.0 / Math.sqrt(s.embd));
-            gaussian(w, s, b + "ffn_up.weight", s.embd, s.ff, 1.0 / Math.sqrt(s.embd));
-            gaussian(w, s, b + "ffn_down.weight", s.ff, s.embd, 1.0 / Math.sqrt(s.ff));
+            gaussian(w, s, matrixType, b + "ffn_gate.weight", s.embd, s.ff, 1.0 / Math.sqrt(s.embd));
+            gaussian(w, s, matrixType, b + "ffn_up.weight", s.embd, s.ff, 1.0 / Math.sqrt(s.embd));
+            gaussian(w, s, matrixType, b + "ffn_down.weight", s.ff, s.embd, 1.0 / Math.sqrt(s.ff));
             norm(w, s, b + "post_ffw_norm.weight", s.embd, postGain, 0.2 * postGain);
         }
         w.write(file);
     }
 
-    private static void gaussian(GgufWriter w, Spec s, String name, int cols, int rows, double std) {
-        w.addTensor(name, GgmlType.F32, new long[] {cols, rows},
-                out -> stream(out, (long) cols * rows, random(s, name), r -> r.nextGaussian() * std));
+    private static void gaussian(GgufWriter w, Spec s, GgmlType type, String name, int cols, int rows, double std) {
+        w.addTensor(name, type, new long[] {cols, rows},
+                out -> stream(out, type, (long) cols * rows, random(s, name), r -> r.nextGaussian() * std));
     }
 
     private static void norm(GgufWriter w, Spec s, String name, int n, double center, double spread) {
         w.addTensor(name, GgmlType.F32, new long[] {n},
-                out -> stream(out, n, random(s, name), r -> center + spread * (2 * r.nextDouble() - 1)));
+                out -> stream(out, GgmlType.F32, n, random(s, name), r -> center + spread * (2 * r.nextDouble() - 1)));
     }
 
     private static SplittableRandom random(Spec s, String tensor) {
@@ -162,14 +200,19 @@ public final class FixtureModels {
         double next(SplittableRandom r);
     }
 
-    private static void stream(java.io.OutputStream out, long count, SplittableRandom r, Sampler f) throws IOException {
+    private static void stream(java.io.OutputStream out, GgmlType type, long count, SplittableRandom r, Sampler f)
+            throws IOException {
         ByteBuffer buf = ByteBuffer.allocate(1 << 16).order(ByteOrder.LITTLE_ENDIAN);
         for (long i = 0; i < count; i++) {
             if (!buf.hasRemaining()) {
                 out.write(buf.array(), 0, buf.position());
                 buf.clear();
             }
-            buf.putFloat((float) f.next(r));
+            if (type == GgmlType.F16) {
+                buf.putShort(Float.floatToFloat16((float) f.next(r)));
+            } else {
+                buf.putFloat((float) f.next(r));
+            }
         }
         out.write(buf.array(), 0, buf.position());
     }

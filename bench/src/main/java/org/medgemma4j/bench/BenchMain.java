@@ -1,0 +1,52 @@
+package org.medgemma4j.bench;
+
+import java.nio.file.Path;
+import java.util.Arrays;
+import org.medgemma4j.testing.FixtureModels;
+
+/**
+ * Speed tooling behind bench/compare.sh:
+ * <pre>
+ * fixture SPEC TYPE...    make (or reuse) a fixture quantized by llama.cpp; prints each file's path
+ *                         SPEC: medgemma4b (the 4B text dimensions, from F16) or tiny
+ * bandwidth [-t T] [-mb MB] [-s SECONDS]   the machine's read bandwidth (GB/s), JSON
+ * jmh [JMH ARGS]          the kernel microbenchmarks
+ * </pre>
+ */
+public final class BenchMain {
+
+    private BenchMain() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        if (args.length == 0) {
+            System.err.println("usage: fixture SPEC TYPE... | bandwidth [-t T] [-mb MB] [-s SECONDS] | jmh [ARGS]");
+            System.exit(2);
+        }
+        String[] rest = Arrays.copyOfRange(args, 1, args.length);
+        switch (args[0]) {
+            case "fixture" -> fixture(rest);
+            case "bandwidth" -> ReadBandwidth.main(rest);
+            case "kernels" -> KernelSpeed.main(rest);
+            case "jmh" -> org.openjdk.jmh.Main.main(rest);
+            default -> {
+                System.err.println("unknown command " + args[0]);
+                System.exit(2);
+            }
+        }
+    }
+
+    private static void fixture(String[] args) {
+        FixtureModels.Spec spec = switch (args[0]) {
+            case "medgemma4b" -> FixtureModels.MEDGEMMA_4B;
+            case "tiny" -> FixtureModels.TINY;
+            default -> throw new IllegalArgumentException("unknown fixture " + args[0]);
+        };
+        for (int i = 1; i < args.length; i++) {
+            Path p = spec == FixtureModels.MEDGEMMA_4B
+                    ? FixtureModels.quantizedFromF16(spec, args[i])
+                    : FixtureModels.quantized(spec, args[i]);
+            System.out.println(p);
+        }
+    }
+}

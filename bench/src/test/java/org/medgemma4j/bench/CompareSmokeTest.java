@@ -1,0 +1,43 @@
+package org.medgemma4j.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.medgemma4j.perf.SpeedBench;
+import org.medgemma4j.testing.FixtureModels;
+import org.medgemma4j.testing.Oracle;
+
+/**
+ * The CI smoke version of bench/compare.sh (seconds, no speed claims): on the tiny fixture both engines'
+ * bench measures come out with the fields the script compares, for the same file and threads, and the
+ * read-bandwidth probe runs. The script itself is run on demand (`bench/compare.sh --smoke` for its
+ * plumbing, without options for the real 4B-shaped comparison).
+ */
+class CompareSmokeTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Test
+    void bothEnginesBenchTheSameFile() throws Exception {
+        Path file = FixtureModels.quantized(FixtureModels.TINY, "Q4_K_M");
+        SpeedBench.Result ours = SpeedBench.run(file, 2, 16, 4, 1, null);
+        JsonNode o = JSON.readTree(ours.toJson());
+        JsonNode l = JSON.readTree(Oracle.runScript(null, "bench", file.toString(), "-p", "16", "-n", "4", "-t", "2", "-r", "1"));
+        for (JsonNode j : new JsonNode[] {o, l}) {
+            assertThat(j.get("threads").asInt()).isEqualTo(2);
+            assertThat(j.get("prefill_tok_s").asDouble()).isPositive();
+            assertThat(j.get("decode_tok_s").asDouble()).isPositive();
+        }
+        // the same bytes of weights: both count the tensors of the file
+        assertThat(o.get("model_bytes").asLong()).isEqualTo(l.get("model_bytes").asLong());
+    }
+
+    @Test
+    void bandwidthProbeRuns() throws Exception {
+        JsonNode b = JSON.readTree(ReadBandwidth.measure(2, 64L << 20, 0.2));
+        assertThat(b.get("gb_s").asDouble()).isPositive();
+    }
+}

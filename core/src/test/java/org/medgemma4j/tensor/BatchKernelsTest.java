@@ -1,0 +1,105 @@
+package org.medgemma4j.tensor;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.util.Random;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The speed paths of every format give bit for bit what {@link TensorFormat#dot} gives: the multi-row
+ * kernels ({@link TensorFormat#dotRows} with the activation sums), the prepared-row batch kernels
+ * ({@link TensorFormat#dotPrepared}), and so {@link WeightMatrix#matMul} for any batch size and any split of
+ * rows across threads. Decoding one token or a batch of many must produce the same logits.
+ */
+class BatchKernelsTest {
+
+    static java.util.stream.Stream<GgmlType> types() {
+        return java.util.stream.Stream.of(GgmlType.F16, GgmlType.BF16, GgmlType.Q8_0, GgmlType.Q4_0, GgmlType.Q4_1,
+                GgmlType.Q5_0, GgmlType.Q5_1, GgmlType.Q2_K, GgmlType.Q3_K, GgmlType.Q4_K, GgmlType.Q5_K, GgmlType.Q6_K)
+                .filter(t -> TensorFormats.of(t).canQuantize());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("types")
+    void fastPathsEqualDot(GgmlType type) {
+        TensorFormat f = TensorFormats.of(type);
+        int cols = 2560;
+        int rows = 37;
+        Random r = new Random(7);
+        long rowBytes = type.bytesFor(cols);
+        try (Arena arena = Arena.ofShared()) {
+            MemorySegment w = arena.allocate(rowBytes * rows, 64);
+            float[] src = new float[cols];
+            for (int i = 0; i < rows; i++) {
+                for (int k = 0; k < cols; k++) {
+                    src[k] = (float) (r.nextGaussian() * (1 + (k % 97 == 0 ? 20 : 0)));
+                }
+                f.quantize(src, 0, w, i * rowBytes, cols);
+            }
+            int n = 5;
+            float[] x = new float[n * cols];
+            for (int i = 0; i < x.length; i++) {
+                x[i] = (float) r.nextGaussian();
+            }
+            int sl = f.activationSumsLength(cols);
+            float[] sums = new float[Math.max(1, n * sl)];
+            for (int t = 0; t < n; t++) {
+                f.activationSums(x, t * cols, cols, sums, t * sl);
+            }
+            float[] expected = new float[n * rows];
+            for (int t = 0; t < n; t++) {
+                for (int i = 0; i < rows; i++) {
+                    expected[t * rows + i] = f.dot(w, i * rowBytes, x, t * cols, cols);
+                }
+            }
+            float[] got = new float[rows];
+            for (int t = 0; t < n; t++) {
+                for (int group : new int[] {1, 2, 3, 4, 5, 16, rows}) {
+                    for (int i = 0; i < rows; i += group) {
+                        int c = Math.min(group, rows - i);
+                        f.dotRows(w, i * rowBytes, rowBytes, c, x, t * cols, sums, t * sl, cols, got, i);
+                    }
+                    for (int i = 0; i < rows; i++) {
+                        assertThat(Float.floatToRawIntBits(got[i])).as("dotRows group %d row %d", group, i)
+                                .isEqualTo(Float.floatToRawIntBits(expected[t * rows + i]));
+                    }
+                }
+            }
+            int pl = f.preparedRowLength(cols);
+            if (pl > 0) {
+                float[] row = new float[pl + 3];
+                for (int i = 0; i < rows; i++) {
+                    f.prepareRow(w, i * rowBytes, cols, row, 3);
+                    for (int t = 0; t < n; t++) {
+                        float p = f.dotPrepared(row, 3, x, t * cols, sums, t * sl, cols);
+                        assertThat(Float.floatToRawIntBits(p)).as("prepared row %d token %d", i, t)
+                                .isEqualTo(Float.floatToRawIntBits(expected[t * rows + i]));
+                    }
+                }
+            }
+            WeightMatrix m = new WeightMatrix("m", type, w, rows, cols);
+            for (int threads : new int[] {1, 2, 3}) {
+                try (WorkerPool pool = new WorkerPool(threads)) {
+                    for (int batch : new int[] {1, 2, n}) {
+                        float[] in = java.util.Arrays.copyOf(x, batch * cols);
+                        float[] y = new float[batch * rows];
+                        float[] y1 = new float[rows];
+                        m.matMul(pool, in, batch, y, new float[WeightMatrix.scratchLength(batch, cols)]);
+                        for (int t = 0; t < batch; t++) {
+                            m.matMul(pool, java.util.Arrays.copyOfRange(x, t * cols, (t + 1) * cols), 1, y1,
+                                    new float[WeightMatrix.scratchLength(1, cols)]);
+                            for (int i = 0; i < rows; i++) {
+                                assertThat(Float.floatToRawIntBits(y[t * rows + i]))
+                                        .as("matMul %d threads batch %d token %d row %d", threads, batch, t, i)
+                                        .isEqualTo(Float.floatToRawIntBits(y1[i]));
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
