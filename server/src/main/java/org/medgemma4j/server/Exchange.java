@@ -48,15 +48,23 @@ final class Exchange {
         return out != null;
     }
 
-    /** The request body, refused with 413 past {@code limit} bytes. */
+    /** Bytes of an oversized body read and dropped before answering 413; past this the connection just closes. */
+    private static final long DRAIN_LIMIT = 16L << 20;
+
+    /**
+     * The request body, refused with 413 past {@code limit} bytes. The rest of an oversized body is read
+     * and dropped first (up to a bound): answering while the client is still sending makes it see a reset
+     * instead of the 413.
+     */
     byte[] body(int limit) throws IOException {
-        long declared = request.getLength();
-        if (declared > limit) {
-            throw new ApiException(413, "the request body is larger than the limit of " + limit + " bytes", null);
-        }
         try (InputStream in = Content.Source.asInputStream(request)) {
             byte[] bytes = in.readNBytes(limit + 1);
             if (bytes.length > limit) {
+                byte[] sink = new byte[8192];
+                long drained = 0;
+                for (int n; drained < DRAIN_LIMIT && (n = in.read(sink)) > 0; ) {
+                    drained += n;
+                }
                 throw new ApiException(413, "the request body is larger than the limit of " + limit + " bytes", null);
             }
             return bytes;
