@@ -41,7 +41,7 @@ public final class ChatTemplate {
         IntList out = new IntList();
         out.add(bos);
         for (Turn t : turns) {
-            appendTurn(out, t.speaker, t.text, true);
+            appendTurn(out, t.speaker, t.text);
         }
         if (addGenerationPrompt) {
             out.add(startOfTurn);
@@ -55,7 +55,7 @@ public final class ChatTemplate {
         IntList out = new IntList();
         out.add(endOfTurn);
         out.addAll(tokenizer.encode("\n", false, false));
-        appendTurn(out, "user", userMessage.strip(), true);
+        appendTurn(out, "user", userMessage.strip());
         out.add(startOfTurn);
         out.addAll(tokenizer.encode("model\n", false, false));
         return out.toArray();
@@ -73,13 +73,12 @@ public final class ChatTemplate {
         return sb.toString();
     }
 
-    private void appendTurn(IntList out, String speaker, String text, boolean closed) {
+    /** A whole turn: start, "speaker\n" + text tokenized as one fragment, end, newline. */
+    private void appendTurn(IntList out, String speaker, String text) {
         out.add(startOfTurn);
         out.addAll(tokenizer.encode(speaker + "\n" + text, false, false));
-        if (closed) {
-            out.add(endOfTurn);
-            out.addAll(tokenizer.encode("\n", false, false));
-        }
+        out.add(endOfTurn);
+        out.addAll(tokenizer.encode("\n", false, false));
     }
 
     private record Turn(String speaker, String text) {

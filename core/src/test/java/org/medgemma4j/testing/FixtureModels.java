@@ -80,16 +80,9 @@ public final class FixtureModels {
      * Q8_0, Q4_0, Q4_K_M, Q5_K_M, Q6_K, Q3_K_M, Q2_K, ...
      */
     public static synchronized Path quantized(Spec spec, String fileType) {
-        Path src = f32(spec);
         Path out = cacheDir().resolve(spec.fileName().replace(".gguf", "-" + fileType + ".gguf"));
         if (!Files.exists(out)) {
-            Path tmp = out.resolveSibling(out.getFileName() + ".partial");
-            Oracle.runScript(null, "quantize", src.toString(), tmp.toString(), fileType);
-            try {
-                Files.move(tmp, out);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
+            quantize(f32(spec), out, fileType);
         }
         return out;
     }
@@ -111,16 +104,20 @@ public final class FixtureModels {
     public static synchronized Path quantizedFromF16(Spec spec, String fileType) {
         Path out = cacheDir().resolve(spec.fileName().replace(".gguf", "-src16-" + fileType + ".gguf"));
         if (!Files.exists(out)) {
-            Path src = f16(spec);
-            Path tmp = out.resolveSibling(out.getFileName() + ".partial");
-            Oracle.runScript(null, "quantize", src.toString(), tmp.toString(), fileType);
-            try {
-                Files.move(tmp, out);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
+            quantize(f16(spec), out, fileType);
         }
         return out;
+    }
+
+    /** llama.cpp's quantizer into a partial file, moved to {@code out} only when complete. */
+    private static void quantize(Path src, Path out, String fileType) {
+        Path tmp = out.resolveSibling(out.getFileName() + ".partial");
+        Oracle.runScript(null, "quantize", src.toString(), tmp.toString(), fileType);
+        try {
+            Files.move(tmp, out);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private static void write(Spec s, Path file) throws IOException {
