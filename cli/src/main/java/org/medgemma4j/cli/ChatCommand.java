@@ -14,7 +14,6 @@ import org.medgemma4j.generate.Session;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code medgemma chat -m MODEL}: an interactive, multi-turn conversation. */
@@ -28,14 +27,8 @@ final class ChatCommand implements Callable<Integer> {
     @Mixin
     SamplingOptions sampling;
 
-    @Option(names = "--system", paramLabel = "TEXT", description = "a system prompt")
-    String system;
-
-    @Option(names = "--show-thinking", description = "print MedGemma's thinking block (to stderr)")
-    boolean showThinking;
-
-    @Option(names = {"-v", "--verbose"}, description = "print timings to stderr after each answer")
-    boolean verbose;
+    @Mixin
+    AnswerOptions answer;
 
     @Spec
     CommandSpec spec;
@@ -48,7 +41,7 @@ final class ChatCommand implements Callable<Integer> {
                 .onMalformedInput(CodingErrorAction.REPLACE).onUnmappableCharacter(CodingErrorAction.REPLACE);
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in, decoder));
         try (LoadedModel m = model.open(spec.commandLine().getErr()); Session session = model.newSession(m)) {
-            ChatSession chat = new ChatSession(session, m.template(), system);
+            ChatSession chat = new ChatSession(session, m.template(), answer.system);
             while (true) {
                 out.print("> ");
                 out.flush();
@@ -64,12 +57,8 @@ final class ChatCommand implements Callable<Integer> {
                     continue;
                 }
                 try {
-                    GenerationResult r = chat.send(line, sampling.toOptions(), Streams.printing(out, err, showThinking));
-                    out.println();
-                    out.flush();
-                    if (verbose) {
-                        Timings.print(err, r);
-                    }
+                    GenerationResult r = chat.send(line, sampling.toOptions(), answer.stream(out, err));
+                    answer.finish(out, err, r);
                 } catch (ContextOverflowException e) {
                     err.println("medgemma: " + e.getMessage() + "; /clear starts a new conversation");
                     err.flush();

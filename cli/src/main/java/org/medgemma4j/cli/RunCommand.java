@@ -26,20 +26,14 @@ final class RunCommand implements Callable<Integer> {
     @Mixin
     SamplingOptions sampling;
 
+    @Mixin
+    AnswerOptions answer;
+
     @Parameters(paramLabel = "PROMPT", description = "the prompt")
     String prompt;
 
-    @Option(names = "--system", paramLabel = "TEXT", description = "a system prompt")
-    String system;
-
     @Option(names = "--raw", description = "continue the prompt as plain text, without the chat template")
     boolean raw;
-
-    @Option(names = "--show-thinking", description = "print MedGemma's thinking block (to stderr)")
-    boolean showThinking;
-
-    @Option(names = {"-v", "--verbose"}, description = "print timings to stderr")
-    boolean verbose;
 
     @Spec
     CommandSpec spec;
@@ -54,18 +48,14 @@ final class RunCommand implements Callable<Integer> {
                 tokens = m.tokenizer().encode(prompt, true, false);
             } else {
                 List<ChatMessage> messages = new ArrayList<>();
-                if (system != null) {
-                    messages.add(ChatMessage.system(system));
+                if (answer.system != null) {
+                    messages.add(ChatMessage.system(answer.system));
                 }
                 messages.add(ChatMessage.user(prompt));
                 tokens = m.template().encode(messages, true);
             }
-            GenerationResult r = session.generate(tokens, sampling.toOptions(), Streams.printing(out, err, showThinking));
-            out.println();
-            out.flush();
-            if (verbose) {
-                Timings.print(err, r);
-            }
+            GenerationResult r = session.generate(tokens, sampling.toOptions(), answer.stream(out, err));
+            answer.finish(out, err, r);
         }
         return 0;
     }
