@@ -129,6 +129,11 @@ public final class Sequence implements AutoCloseable {
 
     /** Records that the fed tokens were evaluated; samples the next token once the input is all in. */
     public void evaluated() {
+        if (finished()) {
+            // ended (cancelled) while its tokens were being evaluated: the request is over, nothing to sample
+            fed = 0;
+            return;
+        }
         cached += fed;
         fed = 0;
         if (cached == length) {

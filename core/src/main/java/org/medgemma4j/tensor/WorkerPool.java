@@ -68,13 +68,22 @@ public final class WorkerPool implements AutoCloseable {
         for (Thread w : workers) {
             LockSupport.unpark(w);
         }
-        runShare(0, task, n);
+        try {
+            runShare(0, task, n);
+        } catch (RuntimeException | Error e) {
+            failure = e;
+        }
+        // always wait for every worker, even after a failure here: a worker still on this task would
+        // otherwise count itself out of the next one
         while (pending.get() > 0) {
             LockSupport.park(this);
         }
         this.task = null;
         Throwable f = failure;
         if (f != null) {
+            if (f instanceof Error e) {
+                throw e;
+            }
             throw f instanceof RuntimeException r ? r : new IllegalStateException(f);
         }
     }

@@ -78,4 +78,45 @@ class SequenceTest {
             sequences.get(i).close();
         }
     }
+
+    @Test
+    void aSequenceCancelledWhileItsTokensAreEvaluatedEndsCleanlyAndServesTheNextRequest() {
+        GenerationOptions options = GenerationOptions.of(6, SamplingParams.greedy()).withIgnoreEos(true);
+        int[] first = prompt(9, 0);
+        int[] second = prompt(9, 5);
+        int[] expected;
+        try (Session session = model.newSession(128, KvCacheType.F16, 8)) {
+            expected = session.generate(second, options, TokenStream.NONE).tokens();
+        }
+        Gemma3Inference inference = new Gemma3Inference(model.model(), KvCacheType.F16, model.pool(), 8);
+        int[] ids = new int[8];
+        int[] positions = new int[8];
+        KvCache[] caches = new KvCache[8];
+        float[][] rows = new float[8][];
+        try (Sequence s = new Sequence(model.model(), model.tokenizer(), inference.newCache(128))) {
+            s.start(first, options, TokenStream.NONE);
+            while (s.pending() > 1) {
+                int n = s.feed(ids, positions, caches, rows, 0, 8);
+                inference.forward(ids, positions, caches, rows, n);
+                s.evaluated();
+            }
+            // its next token is in the batch when the client hangs up (the server's HTTP thread cancels)
+            int n = s.feed(ids, positions, caches, rows, 0, 8);
+            s.cancel();
+            inference.forward(ids, positions, caches, rows, n);
+            s.evaluated();
+            assertThat(s.finished()).isTrue();
+            assertThat(s.pending()).isZero();
+            assertThat(s.result().reason()).isEqualTo(StopReason.CANCELLED);
+
+            // the slot takes the next request as if nothing had happened
+            s.start(second, options, TokenStream.NONE);
+            while (!s.finished()) {
+                int m = s.feed(ids, positions, caches, rows, 0, 8);
+                inference.forward(ids, positions, caches, rows, m);
+                s.evaluated();
+            }
+            assertThat(s.result().tokens()).containsExactly(expected);
+        }
+    }
 }

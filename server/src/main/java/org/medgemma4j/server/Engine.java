@@ -89,30 +89,38 @@ final class Engine {
         return scheduler.submit(prompt, bounded);
     }
 
-    /** Waits for a job, passing its text to {@code sink}; stops the job when the client goes away. */
+    /**
+     * Waits for a job, passing its text to {@code sink}. However this ends early (the client went away,
+     * the sink failed, the thread was interrupted) the job is cancelled, so its slot is freed at once.
+     */
     GenerationResult run(Job job, Sink sink) throws IOException {
+        boolean ended = false;
         try {
             while (true) {
                 switch (job.next()) {
                     case Job.Text t -> sink.text(t.text());
                     case Job.Thinking t -> sink.thinking(t.text());
                     case Job.Done d -> {
+                        ended = true;
                         if (logText) {
                             LOG.log(System.Logger.Level.INFO, "answer: " + d.result().text());
                         }
                         return d.result();
                     }
-                    case Job.Failed f -> throw f.error() instanceof IllegalArgumentException e
-                            ? ApiException.badRequest(e.getMessage()) : f.error();
+                    case Job.Failed f -> {
+                        ended = true;
+                        throw f.error() instanceof IllegalArgumentException e
+                                ? ApiException.badRequest(e.getMessage()) : f.error();
+                    }
                 }
             }
-        } catch (IOException e) {
-            job.cancel();
-            throw e;
         } catch (InterruptedException e) {
-            job.cancel();
             Thread.currentThread().interrupt();
             throw new IOException("interrupted", e);
+        } finally {
+            if (!ended) {
+                job.cancel();
+            }
         }
     }
 }

@@ -97,9 +97,11 @@ final class Scheduler implements AutoCloseable {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | Error e) {
+                // whatever went wrong, the requests in the batch end with an error and the server goes on:
+                // a scheduler thread that died would leave every client waiting forever
                 LOG.log(System.Logger.Level.ERROR, "a forward pass failed; ending the requests in it", e);
-                failActive(e);
+                failActive(e instanceof RuntimeException r ? r : new IllegalStateException("internal error", e));
             }
         }
     }
@@ -156,16 +158,19 @@ final class Scheduler implements AutoCloseable {
 
     /** One forward pass: every decoding slot's next token first, then prompt chunks with the room left. */
     private void step() {
+        // Cancellations are read once, before feeding: a client may hang up at any moment, and a slot
+        // whose tokens are in the batch must stay its job's until the pass is over.
+        for (Slot s : slots) {
+            if (!s.free() && s.job.cancelled()) {
+                finishIfDone(s, true);
+            }
+        }
         int count = 0;
         int slotsFed = 0;
         int decoding = 0;
         for (int pass = 0; pass < 2; pass++) {
             for (Slot s : slots) {
                 if (s.free() || count == ids.length) {
-                    continue;
-                }
-                if (s.job.cancelled()) {
-                    finishIfDone(s, true);
                     continue;
                 }
                 boolean decodeStep = s.sequence.pending() == 1;
