@@ -236,6 +236,77 @@ final class Q4_KFormat implements TensorFormat {
         return Ggml.sum(lo.add(hi)) - mins;
     }
 
+    /**
+     * dotPrepared for four vectors: each prepared weight vector is loaded once and met by the four x,
+     * with each vector's own accumulators taking exactly dotPrepared's operations in its order.
+     */
+    @Override
+    public void dotPrepared4(float[] row, int o, float[] x, int xOffset, int xStride, float[] sums, int sOff,
+            int sStride, int n, float[] y, int yOffset, int yStride) {
+        int ds = o + n;
+        int ms = ds + n / 32;
+        int dm = ms + n / 32;
+        int x0 = xOffset;
+        int x1 = xOffset + xStride;
+        int x2 = xOffset + 2 * xStride;
+        int x3 = xOffset + 3 * xStride;
+        FloatVector lo0 = FloatVector.zero(F);
+        FloatVector hi0 = FloatVector.zero(F);
+        FloatVector lo1 = FloatVector.zero(F);
+        FloatVector hi1 = FloatVector.zero(F);
+        FloatVector lo2 = FloatVector.zero(F);
+        FloatVector hi2 = FloatVector.zero(F);
+        FloatVector lo3 = FloatVector.zero(F);
+        FloatVector hi3 = FloatVector.zero(F);
+        float mins0 = 0;
+        float mins1 = 0;
+        float mins2 = 0;
+        float mins3 = 0;
+        for (int b = 0; b < n / QK_K; b++) {
+            float t0 = 0;
+            float t1 = 0;
+            float t2 = 0;
+            float t3 = 0;
+            for (int j = 0; j < 8; j++) {
+                float m = row[ms + 8 * b + j];
+                int sj = sOff + 8 * b + j;
+                t0 += m * sums[sj];
+                t1 += m * sums[sj + sStride];
+                t2 += m * sums[sj + 2 * sStride];
+                t3 += m * sums[sj + 3 * sStride];
+            }
+            float dmin = row[dm + b];
+            mins0 += dmin * t0;
+            mins1 += dmin * t1;
+            mins2 += dmin * t2;
+            mins3 += dmin * t3;
+            int rb = o + b * QK_K;
+            int xb = b * QK_K;
+            for (int k = 0; k < 4; k++) {
+                int rk = rb + 64 * k;
+                int xk = xb + 64 * k;
+                FloatVector w0 = FloatVector.fromArray(F, row, rk);
+                FloatVector w1 = FloatVector.fromArray(F, row, rk + 16);
+                FloatVector w2 = FloatVector.fromArray(F, row, rk + 32);
+                FloatVector w3 = FloatVector.fromArray(F, row, rk + 48);
+                FloatVector sl = FloatVector.broadcast(F, row[ds + 8 * b + 2 * k]);
+                FloatVector sh = FloatVector.broadcast(F, row[ds + 8 * b + 2 * k + 1]);
+                lo0 = w1.fma(FloatVector.fromArray(F, x, x0 + xk + 16), w0.mul(FloatVector.fromArray(F, x, x0 + xk))).fma(sl, lo0);
+                hi0 = w3.fma(FloatVector.fromArray(F, x, x0 + xk + 48), w2.mul(FloatVector.fromArray(F, x, x0 + xk + 32))).fma(sh, hi0);
+                lo1 = w1.fma(FloatVector.fromArray(F, x, x1 + xk + 16), w0.mul(FloatVector.fromArray(F, x, x1 + xk))).fma(sl, lo1);
+                hi1 = w3.fma(FloatVector.fromArray(F, x, x1 + xk + 48), w2.mul(FloatVector.fromArray(F, x, x1 + xk + 32))).fma(sh, hi1);
+                lo2 = w1.fma(FloatVector.fromArray(F, x, x2 + xk + 16), w0.mul(FloatVector.fromArray(F, x, x2 + xk))).fma(sl, lo2);
+                hi2 = w3.fma(FloatVector.fromArray(F, x, x2 + xk + 48), w2.mul(FloatVector.fromArray(F, x, x2 + xk + 32))).fma(sh, hi2);
+                lo3 = w1.fma(FloatVector.fromArray(F, x, x3 + xk + 16), w0.mul(FloatVector.fromArray(F, x, x3 + xk))).fma(sl, lo3);
+                hi3 = w3.fma(FloatVector.fromArray(F, x, x3 + xk + 48), w2.mul(FloatVector.fromArray(F, x, x3 + xk + 32))).fma(sh, hi3);
+            }
+        }
+        y[yOffset] = Ggml.sum(lo0.add(hi0)) - mins0;
+        y[yOffset + yStride] = Ggml.sum(lo1.add(hi1)) - mins1;
+        y[yOffset + 2 * yStride] = Ggml.sum(lo2.add(hi2)) - mins2;
+        y[yOffset + 3 * yStride] = Ggml.sum(lo3.add(hi3)) - mins3;
+    }
+
     /** 16 bytes of packed nibbles, zero-extended to int lanes. */
     private static IntVector nibbles(MemorySegment w, long at) {
         return (IntVector) ByteVector.fromMemorySegment(KQuants.B, w, at, KQuants.LE).convertShape(ZERO_EXTEND_B2I, KQuants.I, 0);

@@ -66,6 +66,20 @@ public interface TensorFormat {
         throw new UnsupportedOperationException();
     }
 
+    /**
+     * {@link #dotPrepared} of one prepared row with four vectors at once (x at {@code xOffset + t * xStride},
+     * sums at {@code sumsOffset + t * sumsStride}, results to {@code y[yOffset + t * yStride]}, t = 0..3):
+     * each prepared weight is loaded once for the four, and every result is bit for bit its
+     * {@link #dotPrepared}.
+     */
+    default void dotPrepared4(float[] row, int rowOffset, float[] x, int xOffset, int xStride, float[] sums,
+            int sumsOffset, int sumsStride, int n, float[] y, int yOffset, int yStride) {
+        for (int t = 0; t < 4; t++) {
+            y[yOffset + t * yStride] = dotPrepared(row, rowOffset, x, xOffset + t * xStride, sums,
+                    sumsOffset + t * sumsStride, n);
+        }
+    }
+
     /** Whether {@link #quantize} is implemented for this type. */
     default boolean canQuantize() {
         return false;

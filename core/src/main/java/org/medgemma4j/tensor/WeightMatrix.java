@@ -131,7 +131,15 @@ public final class WeightMatrix {
                 for (int i = 0; i < count; i++) {
                     format.prepareRow(data, (r0 + i) * rowBytes, cols, tileBuf, i * pl);
                 }
-                for (int t = 0; t < n; t++) {
+                int t = 0;
+                // four vectors per pass over each prepared row: a row's floats are loaded once for the four
+                for (; t + 4 <= n; t += 4) {
+                    for (int i = 0; i < count; i++) {
+                        format.dotPrepared4(tileBuf, i * pl, x, t * cols, cols, sums, sumsAt + t * sl, sl, cols, y,
+                                t * rows + r0 + i, rows);
+                    }
+                }
+                for (; t < n; t++) {
                     int yo = t * rows + r0;
                     int xo = t * cols;
                     int so = sumsAt + t * sl;

@@ -39,7 +39,7 @@ class BatchKernelsTest {
                 }
                 f.quantize(src, 0, w, i * rowBytes, cols);
             }
-            int n = 5;
+            int n = 9;
             float[] x = new float[n * cols];
             for (int i = 0; i < x.length; i++) {
                 x[i] = (float) r.nextGaussian();
@@ -78,12 +78,18 @@ class BatchKernelsTest {
                         assertThat(Float.floatToRawIntBits(p)).as("prepared row %d token %d", i, t)
                                 .isEqualTo(Float.floatToRawIntBits(expected[t * rows + i]));
                     }
+                    float[] four = new float[2 * 4];
+                    f.dotPrepared4(row, 3, x, 2 * cols, cols, sums, 2 * sl, sl, cols, four, 1, 2);
+                    for (int t = 0; t < 4; t++) {
+                        assertThat(Float.floatToRawIntBits(four[1 + 2 * t])).as("prepared row %d, token %d of four", i, t)
+                                .isEqualTo(Float.floatToRawIntBits(expected[(2 + t) * rows + i]));
+                    }
                 }
             }
             WeightMatrix m = new WeightMatrix("m", type, w, rows, cols);
             for (int threads : new int[] {1, 2, 3}) {
                 try (WorkerPool pool = new WorkerPool(threads)) {
-                    for (int batch : new int[] {1, 2, n}) {
+                    for (int batch : new int[] {1, 2, 4, n}) {
                         float[] in = java.util.Arrays.copyOf(x, batch * cols);
                         float[] y = new float[batch * rows];
                         float[] y1 = new float[rows];
