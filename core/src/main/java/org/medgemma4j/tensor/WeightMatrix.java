@@ -107,7 +107,7 @@ public final class WeightMatrix {
     }
 
     /** Batches of at least this many vectors decode each weight row once (to floats) for all of them. */
-    public static final int PREPARE_FROM = 4;
+    public static final int PREPARE_FROM = 3;
 
     private static final int PREPARED_TILE_FLOATS = 48 * 1024;
 

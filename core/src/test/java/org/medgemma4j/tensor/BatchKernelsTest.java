@@ -89,7 +89,7 @@ class BatchKernelsTest {
             WeightMatrix m = new WeightMatrix("m", type, w, rows, cols);
             for (int threads : new int[] {1, 2, 3}) {
                 try (WorkerPool pool = new WorkerPool(threads)) {
-                    for (int batch : new int[] {1, 2, 4, n}) {
+                    for (int batch : new int[] {1, 2, 3, 4, n}) {
                         float[] in = java.util.Arrays.copyOf(x, batch * cols);
                         float[] y = new float[batch * rows];
                         float[] y1 = new float[rows];
