@@ -81,11 +81,12 @@ final class Ggml {
         return sum(a.add(b).add(c.add(d)));
     }
 
-    // Lane i swapped with lane i ^ k: folding halves onto each other.
-    private static final VectorShuffle<Float> FOLD8 = VectorShuffle.fromOp(FS, i -> (i ^ 8) % L);
-    private static final VectorShuffle<Float> FOLD4 = VectorShuffle.fromOp(FS, i -> i ^ 4);
-    private static final VectorShuffle<Float> FOLD2 = VectorShuffle.fromOp(FS, i -> i ^ 2);
-    private static final VectorShuffle<Float> FOLD1 = VectorShuffle.fromOp(FS, i -> i ^ 1);
+    // Lane i swapped with lane i ^ k: folding halves onto each other. Kernels whose final sum comes past
+    // C2's inlining cutoff write the folds out with these (a call there boxes the accumulators).
+    static final VectorShuffle<Float> FOLD8 = VectorShuffle.fromOp(FS, i -> (i ^ 8) % L);
+    static final VectorShuffle<Float> FOLD4 = VectorShuffle.fromOp(FS, i -> i ^ 4);
+    static final VectorShuffle<Float> FOLD2 = VectorShuffle.fromOp(FS, i -> i ^ 2);
+    static final VectorShuffle<Float> FOLD1 = VectorShuffle.fromOp(FS, i -> i ^ 1);
 
     /**
      * The sum of a vector's lanes in one fixed order (halves folded lane-wise). reduceLanes(ADD) may add in

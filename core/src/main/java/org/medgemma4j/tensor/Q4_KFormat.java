@@ -174,7 +174,17 @@ final class Q4_KFormat implements TensorFormat {
                 sv = sv.rearrange(NEXT2);
             }
         }
-        return Ggml.sum(lo.add(hi)) - Ggml.sumLow8(mins);
+        // Ggml.sum(lo.add(hi)) - Ggml.sumLow8(mins), written out: past the inlining cutoff those calls
+        // boxed the accumulators on every pass of the loop
+        FloatVector v = lo.add(hi);
+        v = v.add(v.rearrange(Ggml.FOLD8));
+        v = v.add(v.rearrange(Ggml.FOLD4));
+        v = v.add(v.rearrange(Ggml.FOLD2));
+        v = v.add(v.rearrange(Ggml.FOLD1));
+        mins = mins.add(mins.rearrange(Ggml.FOLD4));
+        mins = mins.add(mins.rearrange(Ggml.FOLD2));
+        mins = mins.add(mins.rearrange(Ggml.FOLD1));
+        return v.lane(0) - mins.lane(0);
     }
 
     private static final VectorShuffle<Float> LANE0 = VectorShuffle.fromOp(F, i -> 0);
@@ -182,6 +192,9 @@ final class Q4_KFormat implements TensorFormat {
     private static final VectorShuffle<Float> NEXT2 = VectorShuffle.fromOp(F, i -> (i + 2) % F.length());
     /** The mins' half-width species: the prepared kernels keep the eight mins of a block in one vector. */
     private static final VectorSpecies<Float> F8 = FloatVector.SPECIES_256;
+    private static final VectorShuffle<Float> FOLD4_8 = VectorShuffle.fromOp(F8, i -> i ^ 4);
+    private static final VectorShuffle<Float> FOLD2_8 = VectorShuffle.fromOp(F8, i -> i ^ 2);
+    private static final VectorShuffle<Float> FOLD1_8 = VectorShuffle.fromOp(F8, i -> i ^ 1);
 
     // prepared row: q as floats (n), then d*sc per sub-block (n/32), m per sub-block (n/32), dmin per block (n/256)
     @Override
@@ -303,10 +316,43 @@ final class Q4_KFormat implements TensorFormat {
                 hi3 = w3.fma(FloatVector.fromArray(F, x, x3 + xk + 48), w2.mul(FloatVector.fromArray(F, x, x3 + xk + 32))).fma(sh, hi3);
             }
         }
-        y[yOffset] = Ggml.sum(lo0.add(hi0)) - Ggml.sum8(mins0);
-        y[yOffset + yStride] = Ggml.sum(lo1.add(hi1)) - Ggml.sum8(mins1);
-        y[yOffset + 2 * yStride] = Ggml.sum(lo2.add(hi2)) - Ggml.sum8(mins2);
-        y[yOffset + 3 * yStride] = Ggml.sum(lo3.add(hi3)) - Ggml.sum8(mins3);
+        // Ggml.sum(lo.add(hi)) - Ggml.sum8(mins) per vector, written out (calls past the inlining cutoff box)
+        FloatVector v0 = lo0.add(hi0);
+        FloatVector v1 = lo1.add(hi1);
+        FloatVector v2 = lo2.add(hi2);
+        FloatVector v3 = lo3.add(hi3);
+        v0 = v0.add(v0.rearrange(Ggml.FOLD8));
+        v1 = v1.add(v1.rearrange(Ggml.FOLD8));
+        v2 = v2.add(v2.rearrange(Ggml.FOLD8));
+        v3 = v3.add(v3.rearrange(Ggml.FOLD8));
+        v0 = v0.add(v0.rearrange(Ggml.FOLD4));
+        v1 = v1.add(v1.rearrange(Ggml.FOLD4));
+        v2 = v2.add(v2.rearrange(Ggml.FOLD4));
+        v3 = v3.add(v3.rearrange(Ggml.FOLD4));
+        v0 = v0.add(v0.rearrange(Ggml.FOLD2));
+        v1 = v1.add(v1.rearrange(Ggml.FOLD2));
+        v2 = v2.add(v2.rearrange(Ggml.FOLD2));
+        v3 = v3.add(v3.rearrange(Ggml.FOLD2));
+        v0 = v0.add(v0.rearrange(Ggml.FOLD1));
+        v1 = v1.add(v1.rearrange(Ggml.FOLD1));
+        v2 = v2.add(v2.rearrange(Ggml.FOLD1));
+        v3 = v3.add(v3.rearrange(Ggml.FOLD1));
+        mins0 = mins0.add(mins0.rearrange(FOLD4_8));
+        mins1 = mins1.add(mins1.rearrange(FOLD4_8));
+        mins2 = mins2.add(mins2.rearrange(FOLD4_8));
+        mins3 = mins3.add(mins3.rearrange(FOLD4_8));
+        mins0 = mins0.add(mins0.rearrange(FOLD2_8));
+        mins1 = mins1.add(mins1.rearrange(FOLD2_8));
+        mins2 = mins2.add(mins2.rearrange(FOLD2_8));
+        mins3 = mins3.add(mins3.rearrange(FOLD2_8));
+        mins0 = mins0.add(mins0.rearrange(FOLD1_8));
+        mins1 = mins1.add(mins1.rearrange(FOLD1_8));
+        mins2 = mins2.add(mins2.rearrange(FOLD1_8));
+        mins3 = mins3.add(mins3.rearrange(FOLD1_8));
+        y[yOffset] = v0.lane(0) - mins0.lane(0);
+        y[yOffset + yStride] = v1.lane(0) - mins1.lane(0);
+        y[yOffset + 2 * yStride] = v2.lane(0) - mins2.lane(0);
+        y[yOffset + 3 * yStride] = v3.lane(0) - mins3.lane(0);
     }
 
     /** 16 bytes of packed nibbles, zero-extended to int lanes. */
