@@ -135,6 +135,114 @@ final class Q6_KFormat implements TensorFormat {
         return v.lane(0);
     }
 
+    @Override
+    public boolean dotsFourInRegisters() {
+        return L == 16;
+    }
+
+    /**
+     * dotWide for four vectors: each weight is decoded and scaled once, in registers, and met by the four x;
+     * each vector's four accumulators take exactly dotWide's FMAs in its order (bit for bit its result).
+     */
+    @Override
+    public void dot4(MemorySegment w, long offset, float[] x, int xOffset, int xStride, float[] sums, int sOff,
+            int sStride, int n, float[] y, int yOffset, int yStride) {
+        KQuants.checkBlocks(n);
+        if (L != 16) {
+            TensorFormat.super.dot4(w, offset, x, xOffset, xStride, sums, sOff, sStride, n, y, yOffset, yStride);
+            return;
+        }
+        FloatVector a00 = FloatVector.zero(F);
+        FloatVector a01 = FloatVector.zero(F);
+        FloatVector a02 = FloatVector.zero(F);
+        FloatVector a03 = FloatVector.zero(F);
+        FloatVector a10 = FloatVector.zero(F);
+        FloatVector a11 = FloatVector.zero(F);
+        FloatVector a12 = FloatVector.zero(F);
+        FloatVector a13 = FloatVector.zero(F);
+        FloatVector a20 = FloatVector.zero(F);
+        FloatVector a21 = FloatVector.zero(F);
+        FloatVector a22 = FloatVector.zero(F);
+        FloatVector a23 = FloatVector.zero(F);
+        FloatVector a30 = FloatVector.zero(F);
+        FloatVector a31 = FloatVector.zero(F);
+        FloatVector a32 = FloatVector.zero(F);
+        FloatVector a33 = FloatVector.zero(F);
+        for (int b = 0; b < n / QK_K; b++) {
+            long bo = offset + (long) b * BLOCK_BYTES;
+            FloatVector sv = ((FloatVector) ByteVector.fromMemorySegment(KQuants.B, w, bo + SCALES, KQuants.LE)
+                    .convertShape(B2I, KQuants.I, 0).convert(I2F, 0))
+                    .mul(Float.float16ToFloat(w.get(KQuants.F16, bo + D))).rearrange(QUARTERS);
+            int xb = xOffset + b * QK_K;
+            for (int t = 0; t < 4; t++) {
+                int half = t >> 1;
+                int h = 16 * (t & 1);
+                long ql = bo + 64 * half + h;
+                long qh = bo + QH + 32 * half + h;
+                int x0 = xb + 128 * half + h;
+                int x1 = x0 + xStride;
+                int x2 = x0 + 2 * xStride;
+                int x3 = x0 + 3 * xStride;
+                IntVector a = (IntVector) ByteVector.fromMemorySegment(KQuants.B, w, ql, KQuants.LE)
+                        .convertShape(ZERO_EXTEND_B2I, KQuants.I, 0);
+                IntVector c = (IntVector) ByteVector.fromMemorySegment(KQuants.B, w, ql + 32, KQuants.LE)
+                        .convertShape(ZERO_EXTEND_B2I, KQuants.I, 0);
+                IntVector hb = (IntVector) ByteVector.fromMemorySegment(KQuants.B, w, qh, KQuants.LE)
+                        .convertShape(ZERO_EXTEND_B2I, KQuants.I, 0);
+                FloatVector w0 = ((FloatVector) a.and(0xF).or(hb.and(3).lanewise(LSHL, 4)).sub(32).convert(I2F, 0))
+                        .mul(sv.rearrange(LANE0));
+                FloatVector w1 = ((FloatVector) c.and(0xF).or(hb.and(0xC).lanewise(LSHL, 2)).sub(32).convert(I2F, 0))
+                        .mul(sv.rearrange(LANE1));
+                FloatVector w2 = ((FloatVector) a.lanewise(LSHR, 4).or(hb.and(0x30)).sub(32).convert(I2F, 0))
+                        .mul(sv.rearrange(LANE2));
+                FloatVector w3 = ((FloatVector) c.lanewise(LSHR, 4).or(hb.lanewise(LSHR, 2).and(0x30)).sub(32)
+                        .convert(I2F, 0)).mul(sv.rearrange(LANE3));
+                sv = sv.rearrange(NEXT4);
+                a00 = w0.fma(FloatVector.fromArray(F, x, x0), a00);
+                a01 = w1.fma(FloatVector.fromArray(F, x, x0 + 32), a01);
+                a02 = w2.fma(FloatVector.fromArray(F, x, x0 + 64), a02);
+                a03 = w3.fma(FloatVector.fromArray(F, x, x0 + 96), a03);
+                a10 = w0.fma(FloatVector.fromArray(F, x, x1), a10);
+                a11 = w1.fma(FloatVector.fromArray(F, x, x1 + 32), a11);
+                a12 = w2.fma(FloatVector.fromArray(F, x, x1 + 64), a12);
+                a13 = w3.fma(FloatVector.fromArray(F, x, x1 + 96), a13);
+                a20 = w0.fma(FloatVector.fromArray(F, x, x2), a20);
+                a21 = w1.fma(FloatVector.fromArray(F, x, x2 + 32), a21);
+                a22 = w2.fma(FloatVector.fromArray(F, x, x2 + 64), a22);
+                a23 = w3.fma(FloatVector.fromArray(F, x, x2 + 96), a23);
+                a30 = w0.fma(FloatVector.fromArray(F, x, x3), a30);
+                a31 = w1.fma(FloatVector.fromArray(F, x, x3 + 32), a31);
+                a32 = w2.fma(FloatVector.fromArray(F, x, x3 + 64), a32);
+                a33 = w3.fma(FloatVector.fromArray(F, x, x3 + 96), a33);
+            }
+        }
+        // Ggml.sum(a0, a1, a2, a3) per vector, written out
+        FloatVector v0 = a00.add(a01).add(a02.add(a03));
+        FloatVector v1 = a10.add(a11).add(a12.add(a13));
+        FloatVector v2 = a20.add(a21).add(a22.add(a23));
+        FloatVector v3 = a30.add(a31).add(a32.add(a33));
+        v0 = v0.add(v0.rearrange(Ggml.FOLD8));
+        v1 = v1.add(v1.rearrange(Ggml.FOLD8));
+        v2 = v2.add(v2.rearrange(Ggml.FOLD8));
+        v3 = v3.add(v3.rearrange(Ggml.FOLD8));
+        v0 = v0.add(v0.rearrange(Ggml.FOLD4));
+        v1 = v1.add(v1.rearrange(Ggml.FOLD4));
+        v2 = v2.add(v2.rearrange(Ggml.FOLD4));
+        v3 = v3.add(v3.rearrange(Ggml.FOLD4));
+        v0 = v0.add(v0.rearrange(Ggml.FOLD2));
+        v1 = v1.add(v1.rearrange(Ggml.FOLD2));
+        v2 = v2.add(v2.rearrange(Ggml.FOLD2));
+        v3 = v3.add(v3.rearrange(Ggml.FOLD2));
+        v0 = v0.add(v0.rearrange(Ggml.FOLD1));
+        v1 = v1.add(v1.rearrange(Ggml.FOLD1));
+        v2 = v2.add(v2.rearrange(Ggml.FOLD1));
+        v3 = v3.add(v3.rearrange(Ggml.FOLD1));
+        y[yOffset] = v0.lane(0);
+        y[yOffset + yStride] = v1.lane(0);
+        y[yOffset + 2 * yStride] = v2.lane(0);
+        y[yOffset + 3 * yStride] = v3.lane(0);
+    }
+
     /**
      * For 8 lanes (256-bit vectors). One pass over L columns l of a half yields the values at l, l+32, l+64 and l+96, each inside one
      * 16-wide sub-block: one FMA makes d*sc*(q-32), a second meets x. The two halves are written out,

@@ -46,6 +46,27 @@ public interface TensorFormat {
     }
 
     /**
+     * Whether {@link #dot4} decodes each weight once for its four vectors (batches then use it instead of
+     * prepared rows).
+     */
+    default boolean dotsFourInRegisters() {
+        return false;
+    }
+
+    /**
+     * {@link #dotRows} of one stored row with four vectors (x at {@code xOffset + t * xStride}, sums at
+     * {@code sumsOffset + t * sumsStride}, results to {@code y[yOffset + t * yStride]}, t = 0..3); every
+     * result is bit for bit what dotRows gives for that vector.
+     */
+    default void dot4(MemorySegment weights, long offset, float[] x, int xOffset, int xStride, float[] sums,
+            int sumsOffset, int sumsStride, int n, float[] y, int yOffset, int yStride) {
+        for (int t = 0; t < 4; t++) {
+            dotRows(weights, offset, 0, 1, x, xOffset + t * xStride, sums, sumsOffset + t * sumsStride, n, y,
+                    yOffset + t * yStride);
+        }
+    }
+
+    /**
      * Floats {@link #prepareRow} writes for a row of {@code n} weights; 0 when this format has no prepared
      * form (batches then use {@link #dotRows} per vector).
      */

@@ -116,6 +116,25 @@ public final class WeightMatrix {
 
     private void matMulAt(float[] x, int n, float[] sums, int sumsAt, float[] y, int from, int to) {
         int sl = sumsLength();
+        if (n > 1 && format.dotsFourInRegisters()) {
+            // the format decodes each weight once for four vectors, in registers: no prepared rows (for
+            // fewer than four the per-vector kernel costs less than preparing)
+            for (int r = from; r < to; r += ROW_GROUP) {
+                int count = Math.min(ROW_GROUP, to - r);
+                long off = r * rowBytes;
+                int t = 0;
+                for (; t + 4 <= n; t += 4) {
+                    for (int i = 0; i < count; i++) {
+                        format.dot4(data, off + i * rowBytes, x, t * cols, cols, sums, sumsAt + t * sl, sl, cols, y,
+                                t * rows + r + i, rows);
+                    }
+                }
+                for (; t < n; t++) {
+                    format.dotRows(data, off, rowBytes, count, x, t * cols, sums, sumsAt + t * sl, cols, y, t * rows + r);
+                }
+            }
+            return;
+        }
         int pl = format.preparedRowLength(cols);
         if (n >= PREPARE_FROM && pl > 0) {
             // A tile of prepared rows that stays in L2 (~192 KB) meets each vector in turn: each vector is
