@@ -103,30 +103,6 @@ final class Ggml {
         return v.lane(0);
     }
 
-    private static final VectorSpecies<Float> F8 = FloatVector.SPECIES_256;
-    private static final VectorShuffle<Float> FOLD4_8 = VectorShuffle.fromOp(F8, i -> i ^ 4);
-    private static final VectorShuffle<Float> FOLD2_8 = VectorShuffle.fromOp(F8, i -> i ^ 2);
-    private static final VectorShuffle<Float> FOLD1_8 = VectorShuffle.fromOp(F8, i -> i ^ 1);
-
-    /** The sum of the 8 lanes of a 256-bit vector, folded as {@link #sumLow8} folds. */
-    static float sum8(FloatVector v) {
-        v = v.add(v.rearrange(FOLD4_8));
-        v = v.add(v.rearrange(FOLD2_8));
-        v = v.add(v.rearrange(FOLD1_8));
-        return v.lane(0);
-    }
-
-    /**
-     * The sum of lanes 0-7 of a 16-lane vector, in {@link #sum8}'s order (the folds within lanes 0-7 never
-     * read lanes 8-15), so an 8-lane and a 16-lane kernel give the same bits.
-     */
-    static float sumLow8(FloatVector v) {
-        v = v.add(v.rearrange(FOLD4));
-        v = v.add(v.rearrange(FOLD2));
-        v = v.add(v.rearrange(FOLD1));
-        return v.lane(0);
-    }
-
     /** Loads L bytes. */
     static ByteVector bytes(MemorySegment seg, long offset) {
         return ByteVector.fromMemorySegment(BS, seg, offset, LE);

@@ -16,7 +16,6 @@ import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.LongVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShuffle;
-import jdk.incubator.vector.VectorSpecies;
 
 /**
  * Q4_K: super-blocks of 256 values in 8 sub-blocks of 32, x = d*sc*q - dmin*m with 4-bit q and 6-bit
@@ -174,8 +173,8 @@ final class Q4_KFormat implements TensorFormat {
                 sv = sv.rearrange(NEXT2);
             }
         }
-        // Ggml.sum(lo.add(hi)) - Ggml.sumLow8(mins), written out: past the inlining cutoff those calls
-        // boxed the accumulators on every pass of the loop
+        // sum of lanes of lo + hi, minus lanes 0-7 of mins, written out: past the inlining cutoff a call
+        // to a helper here boxed the accumulators on every pass of the loop
         FloatVector v = lo.add(hi);
         v = v.add(v.rearrange(Ggml.FOLD8));
         v = v.add(v.rearrange(Ggml.FOLD4));
@@ -305,184 +304,6 @@ final class Q4_KFormat implements TensorFormat {
     private static final VectorShuffle<Float> LANE0 = VectorShuffle.fromOp(F, i -> 0);
     private static final VectorShuffle<Float> LANE1 = VectorShuffle.fromOp(F, i -> 1);
     private static final VectorShuffle<Float> NEXT2 = VectorShuffle.fromOp(F, i -> (i + 2) % F.length());
-    /** The mins' half-width species: the prepared kernels keep the eight mins of a block in one vector. */
-    private static final VectorSpecies<Float> F8 = FloatVector.SPECIES_256;
-    private static final VectorShuffle<Float> FOLD4_8 = VectorShuffle.fromOp(F8, i -> i ^ 4);
-    private static final VectorShuffle<Float> FOLD2_8 = VectorShuffle.fromOp(F8, i -> i ^ 2);
-    private static final VectorShuffle<Float> FOLD1_8 = VectorShuffle.fromOp(F8, i -> i ^ 1);
-
-    // prepared row: q as floats (n), then d*sc per sub-block (n/32), m per sub-block (n/32), dmin per block (n/256)
-    @Override
-    public int preparedRowLength(int n) {
-        return WIDE ? n + n / 16 + n / QK_K : 0;
-    }
-
-    @Override
-    public void prepareRow(MemorySegment w, long offset, int n, float[] out, int o) {
-        KQuants.checkBlocks(n);
-        int ds = o + n;
-        int ms = ds + n / 32;
-        int dm = ms + n / 32;
-        for (int b = 0; b < n / QK_K; b++) {
-            long bo = offset + (long) b * BLOCK_BYTES;
-            float d = f16(w, bo);
-            long s8 = w.get(KQuants.LONG, bo + SCALES);
-            int u2 = w.get(KQuants.INT, bo + SCALES + 8);
-            long scales = scales8((int) s8, u2);
-            long mns = mins8((int) (s8 >>> 32), u2);
-            for (int j = 0; j < 8; j++) {
-                out[ds + 8 * b + j] = d * (int) (scales >>> 8 * j & 0xFF);
-                out[ms + 8 * b + j] = (int) (mns >>> 8 * j & 0xFF);
-            }
-            out[dm + b] = f16(w, bo + 2);
-            for (int k = 0; k < 4; k++) {
-                long q = bo + QS + 32L * k;
-                int r = o + b * QK_K + 64 * k;
-                IntVector v0 = nibbles(w, q);
-                IntVector v1 = nibbles(w, q + 16);
-                low(v0).intoArray(out, r);
-                low(v1).intoArray(out, r + 16);
-                high(v0).intoArray(out, r + 32);
-                high(v1).intoArray(out, r + 48);
-            }
-        }
-    }
-
-    /** dot1 on a prepared row: the same operations in the same order, without decoding. */
-    @Override
-    public float dotPrepared(float[] row, int o, float[] x, int xOffset, float[] sums, int sOff, int n) {
-        int ds = o + n;
-        int ms = ds + n / 32;
-        int dm = ms + n / 32;
-        FloatVector lo = FloatVector.zero(F);
-        FloatVector hi = FloatVector.zero(F);
-        FloatVector mins = FloatVector.zero(F8);
-        for (int b = 0; b < n / QK_K; b++) {
-            mins = FloatVector.fromArray(F8, row, ms + 8 * b).mul(FloatVector.fromArray(F8, sums, sOff + 8 * b))
-                    .fma(FloatVector.broadcast(F8, row[dm + b]), mins);
-            int xb = xOffset + b * QK_K;
-            int rb = o + b * QK_K;
-            for (int k = 0; k < 4; k++) {
-                int xk = xb + 64 * k;
-                int rk = rb + 64 * k;
-                FloatVector pl = FloatVector.fromArray(F, row, rk).mul(FloatVector.fromArray(F, x, xk));
-                pl = FloatVector.fromArray(F, row, rk + 16).fma(FloatVector.fromArray(F, x, xk + 16), pl);
-                FloatVector ph = FloatVector.fromArray(F, row, rk + 32).mul(FloatVector.fromArray(F, x, xk + 32));
-                ph = FloatVector.fromArray(F, row, rk + 48).fma(FloatVector.fromArray(F, x, xk + 48), ph);
-                lo = pl.fma(FloatVector.broadcast(F, row[ds + 8 * b + 2 * k]), lo);
-                hi = ph.fma(FloatVector.broadcast(F, row[ds + 8 * b + 2 * k + 1]), hi);
-            }
-        }
-        return Ggml.sum(lo.add(hi)) - Ggml.sum8(mins);
-    }
-
-    /**
-     * dotPrepared for four vectors: each prepared weight vector is loaded once and met by the four x,
-     * with each vector's own accumulators taking exactly dotPrepared's operations in its order.
-     */
-    @Override
-    public void dotPrepared4(float[] row, int o, float[] x, int xOffset, int xStride, float[] sums, int sOff,
-            int sStride, int n, float[] y, int yOffset, int yStride) {
-        int ds = o + n;
-        int ms = ds + n / 32;
-        int dm = ms + n / 32;
-        int x0 = xOffset;
-        int x1 = xOffset + xStride;
-        int x2 = xOffset + 2 * xStride;
-        int x3 = xOffset + 3 * xStride;
-        FloatVector lo0 = FloatVector.zero(F);
-        FloatVector hi0 = FloatVector.zero(F);
-        FloatVector lo1 = FloatVector.zero(F);
-        FloatVector hi1 = FloatVector.zero(F);
-        FloatVector lo2 = FloatVector.zero(F);
-        FloatVector hi2 = FloatVector.zero(F);
-        FloatVector lo3 = FloatVector.zero(F);
-        FloatVector hi3 = FloatVector.zero(F);
-        FloatVector mins0 = FloatVector.zero(F8);
-        FloatVector mins1 = FloatVector.zero(F8);
-        FloatVector mins2 = FloatVector.zero(F8);
-        FloatVector mins3 = FloatVector.zero(F8);
-        for (int b = 0; b < n / QK_K; b++) {
-            FloatVector m = FloatVector.fromArray(F8, row, ms + 8 * b);
-            FloatVector dmin = FloatVector.broadcast(F8, row[dm + b]);
-            int sj = sOff + 8 * b;
-            mins0 = m.mul(FloatVector.fromArray(F8, sums, sj)).fma(dmin, mins0);
-            mins1 = m.mul(FloatVector.fromArray(F8, sums, sj + sStride)).fma(dmin, mins1);
-            mins2 = m.mul(FloatVector.fromArray(F8, sums, sj + 2 * sStride)).fma(dmin, mins2);
-            mins3 = m.mul(FloatVector.fromArray(F8, sums, sj + 3 * sStride)).fma(dmin, mins3);
-            int rb = o + b * QK_K;
-            int xb = b * QK_K;
-            for (int k = 0; k < 4; k++) {
-                int rk = rb + 64 * k;
-                int xk = xb + 64 * k;
-                FloatVector w0 = FloatVector.fromArray(F, row, rk);
-                FloatVector w1 = FloatVector.fromArray(F, row, rk + 16);
-                FloatVector w2 = FloatVector.fromArray(F, row, rk + 32);
-                FloatVector w3 = FloatVector.fromArray(F, row, rk + 48);
-                FloatVector sl = FloatVector.broadcast(F, row[ds + 8 * b + 2 * k]);
-                FloatVector sh = FloatVector.broadcast(F, row[ds + 8 * b + 2 * k + 1]);
-                lo0 = w1.fma(FloatVector.fromArray(F, x, x0 + xk + 16), w0.mul(FloatVector.fromArray(F, x, x0 + xk))).fma(sl, lo0);
-                hi0 = w3.fma(FloatVector.fromArray(F, x, x0 + xk + 48), w2.mul(FloatVector.fromArray(F, x, x0 + xk + 32))).fma(sh, hi0);
-                lo1 = w1.fma(FloatVector.fromArray(F, x, x1 + xk + 16), w0.mul(FloatVector.fromArray(F, x, x1 + xk))).fma(sl, lo1);
-                hi1 = w3.fma(FloatVector.fromArray(F, x, x1 + xk + 48), w2.mul(FloatVector.fromArray(F, x, x1 + xk + 32))).fma(sh, hi1);
-                lo2 = w1.fma(FloatVector.fromArray(F, x, x2 + xk + 16), w0.mul(FloatVector.fromArray(F, x, x2 + xk))).fma(sl, lo2);
-                hi2 = w3.fma(FloatVector.fromArray(F, x, x2 + xk + 48), w2.mul(FloatVector.fromArray(F, x, x2 + xk + 32))).fma(sh, hi2);
-                lo3 = w1.fma(FloatVector.fromArray(F, x, x3 + xk + 16), w0.mul(FloatVector.fromArray(F, x, x3 + xk))).fma(sl, lo3);
-                hi3 = w3.fma(FloatVector.fromArray(F, x, x3 + xk + 48), w2.mul(FloatVector.fromArray(F, x, x3 + xk + 32))).fma(sh, hi3);
-            }
-        }
-        // Ggml.sum(lo.add(hi)) - Ggml.sum8(mins) per vector, written out (calls past the inlining cutoff box)
-        FloatVector v0 = lo0.add(hi0);
-        FloatVector v1 = lo1.add(hi1);
-        FloatVector v2 = lo2.add(hi2);
-        FloatVector v3 = lo3.add(hi3);
-        v0 = v0.add(v0.rearrange(Ggml.FOLD8));
-        v1 = v1.add(v1.rearrange(Ggml.FOLD8));
-        v2 = v2.add(v2.rearrange(Ggml.FOLD8));
-        v3 = v3.add(v3.rearrange(Ggml.FOLD8));
-        v0 = v0.add(v0.rearrange(Ggml.FOLD4));
-        v1 = v1.add(v1.rearrange(Ggml.FOLD4));
-        v2 = v2.add(v2.rearrange(Ggml.FOLD4));
-        v3 = v3.add(v3.rearrange(Ggml.FOLD4));
-        v0 = v0.add(v0.rearrange(Ggml.FOLD2));
-        v1 = v1.add(v1.rearrange(Ggml.FOLD2));
-        v2 = v2.add(v2.rearrange(Ggml.FOLD2));
-        v3 = v3.add(v3.rearrange(Ggml.FOLD2));
-        v0 = v0.add(v0.rearrange(Ggml.FOLD1));
-        v1 = v1.add(v1.rearrange(Ggml.FOLD1));
-        v2 = v2.add(v2.rearrange(Ggml.FOLD1));
-        v3 = v3.add(v3.rearrange(Ggml.FOLD1));
-        mins0 = mins0.add(mins0.rearrange(FOLD4_8));
-        mins1 = mins1.add(mins1.rearrange(FOLD4_8));
-        mins2 = mins2.add(mins2.rearrange(FOLD4_8));
-        mins3 = mins3.add(mins3.rearrange(FOLD4_8));
-        mins0 = mins0.add(mins0.rearrange(FOLD2_8));
-        mins1 = mins1.add(mins1.rearrange(FOLD2_8));
-        mins2 = mins2.add(mins2.rearrange(FOLD2_8));
-        mins3 = mins3.add(mins3.rearrange(FOLD2_8));
-        mins0 = mins0.add(mins0.rearrange(FOLD1_8));
-        mins1 = mins1.add(mins1.rearrange(FOLD1_8));
-        mins2 = mins2.add(mins2.rearrange(FOLD1_8));
-        mins3 = mins3.add(mins3.rearrange(FOLD1_8));
-        y[yOffset] = v0.lane(0) - mins0.lane(0);
-        y[yOffset + yStride] = v1.lane(0) - mins1.lane(0);
-        y[yOffset + 2 * yStride] = v2.lane(0) - mins2.lane(0);
-        y[yOffset + 3 * yStride] = v3.lane(0) - mins3.lane(0);
-    }
-
-    /** 16 bytes of packed nibbles, zero-extended to int lanes. */
-    private static IntVector nibbles(MemorySegment w, long at) {
-        return (IntVector) ByteVector.fromMemorySegment(KQuants.B, w, at, KQuants.LE).convertShape(ZERO_EXTEND_B2I, KQuants.I, 0);
-    }
-
-    private static FloatVector low(IntVector v) {
-        return (FloatVector) v.and(0xF).convert(I2F, 0);
-    }
-
-    private static FloatVector high(IntVector v) {
-        return (FloatVector) v.lanewise(LSHR, 4).convert(I2F, 0);
-    }
-
     /**
      * For 256-bit vectors (the wide kernels below assume 16 float lanes). Each weight becomes d*sc*q - dmin*m by one FMA and meets x in a second. The four 64-value
      * chunks are written out rather than looped over: C2 compiled a k loop, with its scale

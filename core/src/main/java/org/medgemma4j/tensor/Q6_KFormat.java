@@ -411,6 +411,7 @@ final class Q6_KFormat implements TensorFormat {
         }
     }
 
+    // Prepared rows serve batches on 8-lane (256-bit) CPUs; with 16 lanes dot4 decodes in registers instead.
     @Override
     public int preparedRowLength(int n) {
         return KQuants.VECTOR ? n : 0;
@@ -442,56 +443,6 @@ final class Q6_KFormat implements TensorFormat {
             }
         }
         return Ggml.sum(a0, a1, a2, a3);
-    }
-
-    /**
-     * dotPrepared for four vectors, as two passes of two: each pass loads a prepared weight vector once for
-     * two x (same operations per vector). Four at once needs 16 accumulators, past what C2 keeps in registers.
-     */
-    @Override
-    public void dotPrepared4(float[] row, int rowOffset, float[] x, int xOffset, int xStride, float[] sums,
-            int sumsOffset, int sumsStride, int n, float[] y, int yOffset, int yStride) {
-        if (L != 16) {
-            TensorFormat.super.dotPrepared4(row, rowOffset, x, xOffset, xStride, sums, sumsOffset, sumsStride, n, y,
-                    yOffset, yStride);
-            return;
-        }
-        dotPrepared2(row, rowOffset, x, xOffset, xStride, n, y, yOffset, yStride);
-        dotPrepared2(row, rowOffset, x, xOffset + 2 * xStride, xStride, n, y, yOffset + 2 * yStride, yStride);
-    }
-
-    private static void dotPrepared2(float[] row, int rowOffset, float[] x, int xOffset, int xStride, int n,
-            float[] y, int yOffset, int yStride) {
-        FloatVector a00 = FloatVector.zero(F);
-        FloatVector a01 = FloatVector.zero(F);
-        FloatVector a02 = FloatVector.zero(F);
-        FloatVector a03 = FloatVector.zero(F);
-        FloatVector a10 = FloatVector.zero(F);
-        FloatVector a11 = FloatVector.zero(F);
-        FloatVector a12 = FloatVector.zero(F);
-        FloatVector a13 = FloatVector.zero(F);
-        // per step one L-wide column of each of the four 32-value quarters of a half, as dotPrepared goes
-        for (int i = 0; i < n / 128; i++) {
-            for (int h = 0; h < 32; h += 16) {
-                int r = rowOffset + 128 * i + h;
-                int x0 = xOffset + 128 * i + h;
-                int x1 = x0 + xStride;
-                FloatVector w0 = FloatVector.fromArray(F, row, r);
-                FloatVector w1 = FloatVector.fromArray(F, row, r + 32);
-                FloatVector w2 = FloatVector.fromArray(F, row, r + 64);
-                FloatVector w3 = FloatVector.fromArray(F, row, r + 96);
-                a00 = w0.fma(FloatVector.fromArray(F, x, x0), a00);
-                a01 = w1.fma(FloatVector.fromArray(F, x, x0 + 32), a01);
-                a02 = w2.fma(FloatVector.fromArray(F, x, x0 + 64), a02);
-                a03 = w3.fma(FloatVector.fromArray(F, x, x0 + 96), a03);
-                a10 = w0.fma(FloatVector.fromArray(F, x, x1), a10);
-                a11 = w1.fma(FloatVector.fromArray(F, x, x1 + 32), a11);
-                a12 = w2.fma(FloatVector.fromArray(F, x, x1 + 64), a12);
-                a13 = w3.fma(FloatVector.fromArray(F, x, x1 + 96), a13);
-            }
-        }
-        y[yOffset] = Ggml.sum(a00, a01, a02, a03);
-        y[yOffset + yStride] = Ggml.sum(a10, a11, a12, a13);
     }
 
     @Override
