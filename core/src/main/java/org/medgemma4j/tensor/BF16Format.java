@@ -50,7 +50,21 @@ public final class BF16Format implements TensorFormat {
                 c2h = pairStep(w, offset + 2L * (i + 48), x, xOffset + i + 48, c2h);
             }
         }
-        return Ggml.sum(c1.add(c1h)) + Ggml.sum(c2.add(c2h));
+        // Ggml.sum(c1.add(c1h)) + Ggml.sum(c2.add(c2h)), written out: calls here come past C2's inlining
+        // cutoff and box the accumulators on every pass of the loop
+        FloatVector v1 = c1.add(c1h);
+        FloatVector v2 = c2.add(c2h);
+        if (L == 16) {
+            v1 = v1.add(v1.rearrange(Ggml.FOLD8));
+            v2 = v2.add(v2.rearrange(Ggml.FOLD8));
+        }
+        v1 = v1.add(v1.rearrange(Ggml.FOLD4));
+        v2 = v2.add(v2.rearrange(Ggml.FOLD4));
+        v1 = v1.add(v1.rearrange(Ggml.FOLD2));
+        v2 = v2.add(v2.rearrange(Ggml.FOLD2));
+        v1 = v1.add(v1.rearrange(Ggml.FOLD1));
+        v2 = v2.add(v2.rearrange(Ggml.FOLD1));
+        return v1.lane(0) + v2.lane(0);
     }
 
     /**

@@ -69,7 +69,14 @@ public final class F16Format implements TensorFormat {
                 a2 = load16(w, offset, i + 32).fma(FloatVector.fromArray(FS, x, xOffset + i + 32), a2);
                 a3 = load16(w, offset, i + 48).fma(FloatVector.fromArray(FS, x, xOffset + i + 48), a3);
             }
-            return Ggml.sum(a0.add(a2).add(a1.add(a3)));
+            // Ggml.sum(a0.add(a2).add(a1.add(a3))), written out: a call here comes past C2's inlining cutoff
+            // and boxes the accumulators on every pass of the loop
+            FloatVector v = a0.add(a2).add(a1.add(a3));
+            v = v.add(v.rearrange(Ggml.FOLD8));
+            v = v.add(v.rearrange(Ggml.FOLD4));
+            v = v.add(v.rearrange(Ggml.FOLD2));
+            v = v.add(v.rearrange(Ggml.FOLD1));
+            return v.lane(0);
         }
         // 8 lanes: each 16-lane accumulator of llama.cpp is two vectors (low and high halves)
         FloatVector b0 = a0, b1 = a0, b2 = a0, b3 = a0;

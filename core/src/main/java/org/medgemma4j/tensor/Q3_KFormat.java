@@ -144,7 +144,16 @@ final class Q3_KFormat implements TensorFormat {
                         .fma(FloatVector.fromArray(F, x, xb + 224 + h), a3);
             }
         }
-        return Ggml.sum(a0, a1, a2, a3);
+        // Ggml.sum(a0, a1, a2, a3), written out: a call here comes past C2's inlining cutoff and boxes the
+        // accumulators on every pass of the loop
+        FloatVector v = a0.add(a1).add(a2.add(a3));
+        if (L == 16) {
+            v = v.add(v.rearrange(Ggml.FOLD8));
+        }
+        v = v.add(v.rearrange(Ggml.FOLD4));
+        v = v.add(v.rearrange(Ggml.FOLD2));
+        v = v.add(v.rearrange(Ggml.FOLD1));
+        return v.lane(0);
     }
 
     @Override
