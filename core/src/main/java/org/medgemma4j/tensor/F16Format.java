@@ -63,11 +63,15 @@ public final class F16Format implements TensorFormat {
         }
         FloatVector a0 = FloatVector.zero(FS), a1 = a0, a2 = a0, a3 = a0;
         if (L == 16) {
-            for (int i = 0; i < n; i += 64) {
-                a0 = load16(w, offset, i).fma(FloatVector.fromArray(FS, x, xOffset + i), a0);
-                a1 = load16(w, offset, i + 16).fma(FloatVector.fromArray(FS, x, xOffset + i + 16), a1);
-                a2 = load16(w, offset, i + 32).fma(FloatVector.fromArray(FS, x, xOffset + i + 32), a2);
-                a3 = load16(w, offset, i + 48).fma(FloatVector.fromArray(FS, x, xOffset + i + 48), a3);
+            // one 16-element step per pass, the four accumulators rotated: after every 4 steps each is back in
+            // its place, having taken exactly the elements it takes 64 at a time. Four conversions per pass
+            // made the loop so large that C2 stopped inlining the conversion and boxed its vectors.
+            for (int i = 0; i < n; i += 16) {
+                FloatVector next = halves(w, offset + 2L * i).fma(FloatVector.fromArray(FS, x, xOffset + i), a0);
+                a0 = a1;
+                a1 = a2;
+                a2 = a3;
+                a3 = next;
             }
             // Ggml.sum(a0.add(a2).add(a1.add(a3))), written out: a call here comes past C2's inlining cutoff
             // and boxes the accumulators on every pass of the loop
