@@ -38,13 +38,12 @@ if [ -z "${LLAMA_ORACLE_LIB:-}" ]; then export LLAMA_ORACLE_LIB="$(bash "$(dirna
 
 echo "== build" >&2
 "$ROOT/mvnw" -q -f "$ROOT/pom.xml" -pl cli,bench -am -DskipTests package >&2
-JFLAGS=(--add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED -XX:+UseParallelGC)
-TOOLS=("$JAVA" "${JFLAGS[@]}" -jar "$ROOT/bench/target/medgemma-bench.jar")
+JFLAGS=(--add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED)
+TOOLS=("$JAVA" "${JFLAGS[@]}" -XX:+UseParallelGC -jar "$ROOT/bench/target/medgemma-bench.jar")
 # The weights are mapped, not on the heap: a small heap keeps the default sizing (1/4 of RAM) from
 # counting garbage into peak RSS, and the serial collector has no per-region bookkeeping (-65 MB of
 # peak RSS against the parallel one at the same speed; 256 MB holds a 512-token prefill).
-OURS=("$JAVA" --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED -XX:+UseSerialGC -Xmx256m
-    -jar "$ROOT/cli/target/medgemma.jar")
+OURS=("$JAVA" "${JFLAGS[@]}" -XX:+UseSerialGC -Xmx256m -jar "$ROOT/cli/target/medgemma.jar")
 quiet() { grep -v 'WARNING: Using incubator modules' >&2 || true; }
 
 echo "== fixture ($SPEC: $TYPES; first use writes an 8 GB F16 source and quantizes it, minutes)" >&2
