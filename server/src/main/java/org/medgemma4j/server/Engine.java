@@ -90,6 +90,23 @@ final class Engine {
     }
 
     /**
+     * Waits for a whole (non-streamed) answer. Nothing is written meanwhile, so a client that hangs up is
+     * noticed by watching its connection, and cancels the job at once rather than at its token limit.
+     */
+    GenerationResult runWhole(Job job, Exchange ex) throws IOException {
+        try (HangUpWatch watch = ex.watchHangUp(job::cancel)) {
+            GenerationResult result = run(job, piece -> { });
+            if (watch.hungUp()) {
+                throw new IOException("the client hung up");
+            }
+            if (watch.mustClose()) {
+                ex.header("Connection", "close");
+            }
+            return result;
+        }
+    }
+
+    /**
      * Waits for a job, passing its text to {@code sink}. However this ends early (the client went away,
      * the sink failed, the thread was interrupted) the job is cancelled, so its slot is freed at once.
      */

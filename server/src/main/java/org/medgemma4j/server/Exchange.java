@@ -35,6 +35,11 @@ final class Exchange {
         return request.getHeaders().get(name);
     }
 
+    /** Watches for the client hanging up before the answer is sent; see {@link HangUpWatch}. */
+    HangUpWatch watchHangUp(Runnable onHangUp) {
+        return HangUpWatch.start(request, onHangUp);
+    }
+
     /** When the request arrived, for Ollama's total_duration. */
     long receivedNanos() {
         return received;

@@ -96,7 +96,7 @@ final class OllamaApi {
             });
             ex.chunk(line(finish(chatMessage("", null), r, ex)));
         } else {
-            GenerationResult r = engine.run(job, piece -> { });
+            GenerationResult r = engine.runWhole(job, ex);
             sendJson(ex, finish(chatMessage(r.text(), r.thinking().isEmpty() ? null : r.thinking()), r, ex));
         }
     }
@@ -160,7 +160,7 @@ final class OllamaApi {
             GenerationResult r = engine.run(job, piece -> ex.chunk(line(response(piece).put("done", false))));
             ex.chunk(line(finish(response(""), r, ex)));
         } else {
-            GenerationResult r = engine.run(job, piece -> { });
+            GenerationResult r = engine.runWhole(job, ex);
             ObjectNode body = response(r.text());
             if (!r.thinking().isEmpty()) {
                 body.put("thinking", r.thinking());

@@ -67,7 +67,7 @@ final class OpenAiApi {
             }
             ex.chunk("data: [DONE]\n\n");
         } else {
-            GenerationResult r = engine.run(job, piece -> { });
+            GenerationResult r = engine.runWhole(job, ex);
             ObjectNode body = base(id, created, chat ? "chat.completion" : "text_completion");
             ObjectNode choice = body.putArray("choices").addObject();
             choice.put("index", 0);

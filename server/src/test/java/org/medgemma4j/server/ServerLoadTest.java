@@ -112,6 +112,76 @@ class ServerLoadTest {
         assertThat(Thread.activeCount()).isLessThan(threadsBefore + 16);
     }
 
+    @Test
+    void hungUpWholeAnswersStopGenerating() throws Exception {
+        warmUp();
+        long generatedBefore = generatedTokens();
+        int clients = 8;
+        try (ExecutorService pool = Executors.newFixedThreadPool(clients)) {
+            List<Future<?>> all = new ArrayList<>();
+            for (int i = 0; i < clients; i++) {
+                int n = i;
+                all.add(pool.submit(() -> {
+                    hangUpWhileGenerating(chatRequest(n, 400).replace("\"options\"", "\"stream\":false,\"options\""));
+                    return null;
+                }));
+            }
+            for (Future<?> f : all) {
+                f.get(120, TimeUnit.SECONDS);
+            }
+        }
+        awaitIdle();
+        // nothing is written until a whole answer is done, yet each stopped soon after its client left
+        assertThat(generatedTokens() - generatedBefore).isLessThan(clients * 400L / 4);
+        assertThat(streamedAnswer(chatRequest(0, 4))).isNotNull();
+    }
+
+    @Test
+    void wholeAnswersKeepTheConnectionAlive() throws Exception {
+        String body = chatRequest(1, 3).replace("\"options\"", "\"stream\":false,\"options\"");
+        try (Socket socket = new Socket("127.0.0.1", server.server.port())) {
+            socket.setSoTimeout(60_000);
+            BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
+            for (int round = 0; round < 3; round++) {
+                sendChat(socket.getOutputStream(), body, false);
+                assertThat(in.readLine()).as("round %d", round).startsWith("HTTP/1.1 200");
+                int length = -1;
+                for (String h; !(h = in.readLine()).isEmpty(); ) {
+                    assertThat(h.toLowerCase()).doesNotContain("connection: close");
+                    if (h.toLowerCase().startsWith("content-length:")) {
+                        length = Integer.parseInt(h.substring(15).trim());
+                    }
+                }
+                char[] answer = new char[length];
+                for (int got = 0; got < length; ) {
+                    got += in.read(answer, got, length - got); // the body is ASCII-safe JSON: chars = bytes
+                }
+                assertThat(JSON.readTree(new String(answer)).path("done").asBoolean()).isTrue();
+            }
+        }
+    }
+
+    /** Sends a non-streamed chat over a raw socket and hangs up once the server is generating. */
+    private static void hangUpWhileGenerating(String body) throws Exception {
+        try (Socket socket = new Socket("127.0.0.1", server.server.port())) {
+            sendChat(socket.getOutputStream(), body, false);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (server.get("/metrics").body().contains("\nmedgemma_active_slots 0\n") && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            Thread.sleep(100);
+        }
+    }
+
+    private static void sendChat(OutputStream out, String body, boolean close) throws Exception {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        out.write(("POST /api/chat HTTP/1.1\r\nHost: 127.0.0.1\r\n" + (close ? "Connection: close\r\n" : "")
+                + "Content-Type: application/json\r\nContent-Length: " + bytes.length + "\r\n\r\n")
+                .getBytes(StandardCharsets.US_ASCII));
+        out.write(bytes);
+        out.flush();
+    }
+
     private static long generatedTokens() throws Exception {
         return server.get("/metrics").body().lines().filter(l -> l.startsWith("medgemma_generated_tokens_total "))
                 .mapToLong(l -> Long.parseLong(l.split(" ")[1])).findFirst().orElseThrow();
