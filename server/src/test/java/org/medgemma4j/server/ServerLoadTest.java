@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.BufferedReader;
+import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.lang.management.ManagementFactory;
@@ -141,24 +142,30 @@ class ServerLoadTest {
         String body = chatRequest(1, 3).replace("\"options\"", "\"stream\":false,\"options\"");
         try (Socket socket = new Socket("127.0.0.1", server.server.port())) {
             socket.setSoTimeout(60_000);
-            BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
+            InputStream in = socket.getInputStream();
             for (int round = 0; round < 3; round++) {
                 sendChat(socket.getOutputStream(), body, false);
-                assertThat(in.readLine()).as("round %d", round).startsWith("HTTP/1.1 200");
-                int length = -1;
-                for (String h; !(h = in.readLine()).isEmpty(); ) {
-                    assertThat(h.toLowerCase()).doesNotContain("connection: close");
-                    if (h.toLowerCase().startsWith("content-length:")) {
-                        length = Integer.parseInt(h.substring(15).trim());
-                    }
-                }
-                char[] answer = new char[length];
-                for (int got = 0; got < length; ) {
-                    got += in.read(answer, got, length - got); // the body is ASCII-safe JSON: chars = bytes
-                }
-                assertThat(JSON.readTree(new String(answer)).path("done").asBoolean()).isTrue();
+                String head = responseHead(in);
+                assertThat(head).as("round %d", round).startsWith("HTTP/1.1 200").doesNotContainIgnoringCase("connection: close");
+                int length = head.lines().filter(h -> h.toLowerCase().startsWith("content-length:"))
+                        .mapToInt(h -> Integer.parseInt(h.substring(15).trim())).findFirst().orElseThrow();
+                byte[] answer = in.readNBytes(length);
+                assertThat(JSON.readTree(answer).path("done").asBoolean()).as("round %d", round).isTrue();
             }
         }
+    }
+
+    /** The status line and headers of a response, up to the blank line. */
+    private static String responseHead(InputStream in) throws Exception {
+        StringBuilder head = new StringBuilder();
+        while (!head.toString().endsWith("\r\n\r\n")) {
+            int b = in.read();
+            if (b < 0) {
+                throw new AssertionError("the connection closed after " + head);
+            }
+            head.append((char) b);
+        }
+        return head.toString();
     }
 
     /** Sends a non-streamed chat over a raw socket and hangs up once the server is generating. */
