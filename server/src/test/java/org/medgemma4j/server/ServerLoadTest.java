@@ -202,16 +202,10 @@ class ServerLoadTest {
 
     /** Sends a streamed chat over a raw socket, reads the first line of the answer, and hangs up. */
     private static void disconnectAfterFirstLine(String body) throws Exception {
-        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
         try (Socket socket = new Socket("127.0.0.1", server.server.port())) {
             socket.setSoTimeout(60_000);
-            OutputStream out = socket.getOutputStream();
             // Connection: close, so a response that ends without an answer line ends the read too
-            out.write(("POST /api/chat HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
-                    + "Content-Type: application/json\r\nContent-Length: " + bytes.length + "\r\n\r\n")
-                    .getBytes(StandardCharsets.US_ASCII));
-            out.write(bytes);
-            out.flush();
+            sendChat(socket.getOutputStream(), body, true);
             BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
             List<String> received = new ArrayList<>();
             String line;
