@@ -56,7 +56,7 @@ public final class KernelSpeed {
                     x[i] = (float) r.nextGaussian();
                 }
                 float[] y = new float[tokens * maxRows];
-                float[] scratch = new float[tokens * maxCols];
+                float[] scratch = new float[WeightMatrix.scratchLength(tokens, maxCols)];
                 long bytes = 0;
                 long t0 = System.nanoTime();
                 long warm = t0 + (long) (seconds * 0.3e9);
