@@ -70,48 +70,69 @@ final class Q4_KFormat implements TensorFormat {
         if (!WIDE) {
             return dotNarrow(w, offset, x, xOffset, n);
         }
-        float[] sums = new float[activationSumsLength(n)];
-        activationSums(x, xOffset, n, sums, 0);
-        return dot1(w, offset, x, xOffset, sums, 0, n);
+        float[] form = new float[activationFormLength(n)];
+        activationForm(x, xOffset, n, form, 0);
+        return dot1(w, offset, form, 0, n);
     }
 
     /** The multi-row kernels take 16 float lanes (512-bit vectors). */
     private static final boolean WIDE = KQuants.VECTOR && L == 16;
 
-    /** The sub-block sums, and 8 floats of padding: the mins term reads 16 lanes where it needs 8. */
+    /** The block value the kernels meet at position 128g + 16p + i of a block (see activationForm). */
+    private static final int[] KERNEL_ORDER = java.util.stream.IntStream.range(0, QK_K)
+            .map(k -> 64 * (2 * (k / 128) + (k % 16) / 8) + 32 * ((k / 16) % 8 % 2) + 4 * (k % 8) + (k / 16) % 8 / 2)
+            .toArray();
+
+    /** x in kernel order, its sub-block sums, and 8 floats of padding: the mins term reads 16 lanes where it needs 8. */
     @Override
-    public int activationSumsLength(int n) {
-        return WIDE ? n / 32 + 8 : 0;
+    public int activationFormLength(int n) {
+        return WIDE ? n + n / 32 + 8 : 0;
     }
 
-    /** The sum of each 32-value sub-block of x, added in order. */
+    /**
+     * x in the order the wide kernels meet the weights, then the sum of each 32-value sub-block of x (added
+     * in storage order). The kernels read a block's nibbles 64 bytes at a time as 16 ints; a shift by 4p and
+     * a lookup in a 16-entry table (vpermd reads the low 4 bits of each lane) make nibble p of every lane a
+     * float, with no widening, masking or int-to-float conversion. Lane i then holds byte 4(i%8) + p/2 of
+     * chunk 2g + i/8, the low nibble for even p: block value 64(2g + i/8) + 32(p%2) + 4(i%8) + p/2, which is
+     * where this puts x.
+     */
     @Override
-    public void activationSums(float[] x, int xOffset, int n, float[] out, int outOffset) {
+    public void activationForm(float[] x, int xOffset, int n, float[] out, int outOffset) {
         if (!WIDE) {
             return;
         }
+        for (int b = 0; b < n / QK_K; b++) {
+            int xb = xOffset + b * QK_K;
+            int o = outOffset + b * QK_K;
+            for (int k = 0; k < QK_K; k++) {
+                out[o + k] = x[xb + KERNEL_ORDER[k]];
+            }
+        }
+        int sums = outOffset + n;
         for (int j = 0; j < n / 32; j++) {
             float s = 0;
             for (int i = xOffset + 32 * j, e = i + 32; i < e; i++) {
                 s += x[i];
             }
-            out[outOffset + j] = s;
+            out[sums + j] = s;
         }
+        java.util.Arrays.fill(out, sums + n / 32, sums + n / 32 + 8, 0f);
     }
 
     @Override
     public void dotRows(MemorySegment w, long offset, long rowBytes, int count, float[] x, int xOffset,
-            float[] sums, int sumsOffset, int n, float[] y, int yOffset) {
+            float[] form, int formOffset, int n, float[] y, int yOffset) {
         KQuants.checkBlocks(n);
         if (!WIDE) {
-            TensorFormat.super.dotRows(w, offset, rowBytes, count, x, xOffset, sums, sumsOffset, n, y, yOffset);
+            TensorFormat.super.dotRows(w, offset, rowBytes, count, x, xOffset, form, formOffset, n, y, yOffset);
             return;
         }
         // One row per kernel call: a two- or four-row kernel (sharing the activation loads) grew past C2's
         // inlining node budget (NodeCountInliningCutoff), its vector operations were no longer inlined and
         // were boxed: 15x slower.
         for (int i = 0; i < count; i++) {
-            y[yOffset + i] = dot1(w, offset + i * rowBytes, x, xOffset, sums, sumsOffset, n);
+            y[yOffset + i] = dot1(w, offset + i * rowBytes, form, formOffset, n);
         }
     }
 
@@ -128,21 +149,33 @@ final class Q4_KFormat implements TensorFormat {
         return (u1 & KMASK1) & 0xFFFFFFFFL | (long) (((u2 >>> 4) & KMASK2) | ((u1 >>> 6) & KMASK3) << 4) << 32;
     }
 
+    /** The floats 0..15 as int bits: a nibble looked up here is that nibble as a float. */
+    private static final IntVector NIBBLE_FLOATS = IntVector.fromArray(KQuants.I,
+            java.util.stream.IntStream.range(0, KQuants.I.length()).map(i -> Float.floatToRawIntBits(i)).toArray(), 0);
+
+    // a block's scales (lanes 0-7) to the lanes of 64 nibble bytes: group g, low nibbles are sub-blocks 4g
+    // (lanes 0-7) and 4g+2 (lanes 8-15), high nibbles 4g+1 and 4g+3
+    private static final VectorShuffle<Float> LOW0 = VectorShuffle.fromOp(F, i -> i < 8 ? 0 : 2);
+    private static final VectorShuffle<Float> HIGH0 = VectorShuffle.fromOp(F, i -> i < 8 ? 1 : 3);
+    private static final VectorShuffle<Float> LOW1 = VectorShuffle.fromOp(F, i -> i < 8 ? 4 : 6);
+    private static final VectorShuffle<Float> HIGH1 = VectorShuffle.fromOp(F, i -> i < 8 ? 5 : 7);
+    private static final VectorShuffle<Float> NEXT4 = VectorShuffle.fromOp(F, i -> (i + 4) % F.length());
+
     /**
      * sum_i x_i (d sc_j q_i - dmin m_j) = sum_j d sc_j (sum_i q_i x_i) - dmin sum_j m_j (sum_i x_i): the
-     * mins need only the activations' sub-block sums, so each weight costs one conversion and one FMA
-     * (not two); each sub-block's q.x is then scaled once. Two accumulators (low and high nibbles).
-     * A block's eight scales and eight mins are unpacked together and converted as one vector each
-     * (scalar unpacking, one sub-block at a time, took ~40% of the kernel): the scales reach the FMAs by
-     * lane broadcasts of a vector rotated two lanes per chunk, and the mins term accumulates lane-wise
-     * over blocks (lanes 0-7; lanes 8-15 carry junk that the final sum never reads).
-     * The helpers are written inline: past C2's node-count cutoff a call that is not a Vector API method
+     * mins need only the activations' sub-block sums, so each weight costs one table lookup and one FMA;
+     * each pair of sub-blocks' q.x is then scaled once. The activations come in {@link #activationForm}: x
+     * in kernel order at {@code a}, the sums after it. A block's eight scales and eight mins are unpacked
+     * together and converted as one vector each (scalar unpacking took ~40% of the kernel); the mins term
+     * accumulates lane-wise over blocks (lanes 0-7; lanes 8-15 carry junk that the final sum never reads).
+     * Written out, with no helper calls: past C2's node-count cutoff a call that is not a Vector API method
      * stays a call, and the vectors crossing it are boxed (10x slower).
      */
-    private static float dot1(MemorySegment w, long offset, float[] x, int xOffset, float[] sums, int sOff, int n) {
+    private static float dot1(MemorySegment w, long offset, float[] a, int aOff, int n) {
         FloatVector lo = FloatVector.zero(F);
         FloatVector hi = FloatVector.zero(F);
         FloatVector mins = FloatVector.zero(F);
+        int sOff = aOff + n;
         for (int b = 0; b < n / QK_K; b++) {
             long bo = offset + (long) b * BLOCK_BYTES;
             long s8 = w.get(KQuants.LONG, bo + SCALES);
@@ -151,26 +184,51 @@ final class Q4_KFormat implements TensorFormat {
             long mns = mins8((int) (s8 >>> 32), u2);
             FloatVector mv = (FloatVector) LongVector.broadcast(LongVector.SPECIES_128, mns).reinterpretAsBytes()
                     .convertShape(ZERO_EXTEND_B2I, KQuants.I, 0).convert(I2F, 0);
-            mins = mv.mul(FloatVector.fromArray(F, sums, sOff + 8 * b))
+            mins = mv.mul(FloatVector.fromArray(F, a, sOff + 8 * b))
                     .fma(FloatVector.broadcast(F, Float.float16ToFloat(w.get(KQuants.F16, bo + 2))), mins);
             FloatVector sv = ((FloatVector) LongVector.broadcast(LongVector.SPECIES_128, scales).reinterpretAsBytes()
                     .convertShape(ZERO_EXTEND_B2I, KQuants.I, 0).convert(I2F, 0))
                     .mul(Float.float16ToFloat(w.get(KQuants.F16, bo)));
-            int xb = xOffset + b * QK_K;
-            for (int k = 0; k < 4; k++) {
-                long q = bo + QS + 32L * k;
-                int xk = xb + 64 * k;
-                IntVector v0 = (IntVector) ByteVector.fromMemorySegment(KQuants.B, w, q, KQuants.LE)
-                        .convertShape(ZERO_EXTEND_B2I, KQuants.I, 0);
-                IntVector v1 = (IntVector) ByteVector.fromMemorySegment(KQuants.B, w, q + 16, KQuants.LE)
-                        .convertShape(ZERO_EXTEND_B2I, KQuants.I, 0);
-                FloatVector pl = ((FloatVector) v0.and(0xF).convert(I2F, 0)).mul(FloatVector.fromArray(F, x, xk));
-                pl = ((FloatVector) v1.and(0xF).convert(I2F, 0)).fma(FloatVector.fromArray(F, x, xk + 16), pl);
-                FloatVector ph = ((FloatVector) v0.lanewise(LSHR, 4).convert(I2F, 0)).mul(FloatVector.fromArray(F, x, xk + 32));
-                ph = ((FloatVector) v1.lanewise(LSHR, 4).convert(I2F, 0)).fma(FloatVector.fromArray(F, x, xk + 48), ph);
-                lo = pl.fma(sv.rearrange(LANE0), lo);
-                hi = ph.fma(sv.rearrange(LANE1), hi);
-                sv = sv.rearrange(NEXT2);
+            int xb = aOff + b * QK_K;
+            {
+                IntVector q = IntVector.fromMemorySegment(KQuants.I, w, bo + QS, KQuants.LE);
+                FloatVector l = q.selectFrom(NIBBLE_FLOATS).reinterpretAsFloats().mul(FloatVector.fromArray(F, a, xb));
+                FloatVector h = q.lanewise(LSHR, 4).selectFrom(NIBBLE_FLOATS).reinterpretAsFloats()
+                        .mul(FloatVector.fromArray(F, a, xb + 16));
+                l = q.lanewise(LSHR, 8).selectFrom(NIBBLE_FLOATS).reinterpretAsFloats()
+                        .fma(FloatVector.fromArray(F, a, xb + 32), l);
+                h = q.lanewise(LSHR, 12).selectFrom(NIBBLE_FLOATS).reinterpretAsFloats()
+                        .fma(FloatVector.fromArray(F, a, xb + 48), h);
+                l = q.lanewise(LSHR, 16).selectFrom(NIBBLE_FLOATS).reinterpretAsFloats()
+                        .fma(FloatVector.fromArray(F, a, xb + 64), l);
+                h = q.lanewise(LSHR, 20).selectFrom(NIBBLE_FLOATS).reinterpretAsFloats()
+                        .fma(FloatVector.fromArray(F, a, xb + 80), h);
+                l = q.lanewise(LSHR, 24).selectFrom(NIBBLE_FLOATS).reinterpretAsFloats()
+                        .fma(FloatVector.fromArray(F, a, xb + 96), l);
+                h = q.lanewise(LSHR, 28).selectFrom(NIBBLE_FLOATS).reinterpretAsFloats()
+                        .fma(FloatVector.fromArray(F, a, xb + 112), h);
+                lo = l.fma(sv.rearrange(LOW0), lo);
+                hi = h.fma(sv.rearrange(HIGH0), hi);
+            }
+            {
+                IntVector q = IntVector.fromMemorySegment(KQuants.I, w, bo + QS + 64, KQuants.LE);
+                FloatVector l = q.selectFrom(NIBBLE_FLOATS).reinterpretAsFloats().mul(FloatVector.fromArray(F, a, xb + 128));
+                FloatVector h = q.lanewise(LSHR, 4).selectFrom(NIBBLE_FLOATS).reinterpretAsFloats()
+                        .mul(FloatVector.fromArray(F, a, xb + 144));
+                l = q.lanewise(LSHR, 8).selectFrom(NIBBLE_FLOATS).reinterpretAsFloats()
+                        .fma(FloatVector.fromArray(F, a, xb + 160), l);
+                h = q.lanewise(LSHR, 12).selectFrom(NIBBLE_FLOATS).reinterpretAsFloats()
+                        .fma(FloatVector.fromArray(F, a, xb + 176), h);
+                l = q.lanewise(LSHR, 16).selectFrom(NIBBLE_FLOATS).reinterpretAsFloats()
+                        .fma(FloatVector.fromArray(F, a, xb + 192), l);
+                h = q.lanewise(LSHR, 20).selectFrom(NIBBLE_FLOATS).reinterpretAsFloats()
+                        .fma(FloatVector.fromArray(F, a, xb + 208), h);
+                l = q.lanewise(LSHR, 24).selectFrom(NIBBLE_FLOATS).reinterpretAsFloats()
+                        .fma(FloatVector.fromArray(F, a, xb + 224), l);
+                h = q.lanewise(LSHR, 28).selectFrom(NIBBLE_FLOATS).reinterpretAsFloats()
+                        .fma(FloatVector.fromArray(F, a, xb + 240), h);
+                lo = l.fma(sv.rearrange(LOW1), lo);
+                hi = h.fma(sv.rearrange(HIGH1), hi);
             }
         }
         // sum of lanes of lo + hi, minus lanes 0-7 of mins, written out: past the inlining cutoff a call
@@ -192,17 +250,17 @@ final class Q4_KFormat implements TensorFormat {
     }
 
     /**
-     * dot1 for four vectors at once: each weight is decoded to floats once, in registers, and met by the
-     * four x; every vector's accumulators take exactly dot1's operations in dot1's order, so each result
-     * is bit for bit dot1's. Replaces prepared rows for Q4_K batches (decoding here costs less than loading
-     * a prepared row back from cache).
+     * dot1 for four vectors at once: each nibble is looked up once, in registers, and met by the four x; every
+     * vector's accumulators take exactly dot1's operations in dot1's order, so each result is bit for bit
+     * dot1's. Replaces prepared rows for Q4_K batches (decoding here costs less than loading a prepared row
+     * back from cache).
      */
     @Override
-    public void dot4(MemorySegment w, long offset, float[] x, int xOffset, int xStride, float[] sums, int sOff,
-            int sStride, int n, float[] y, int yOffset, int yStride) {
+    public void dot4(MemorySegment w, long offset, float[] x, int xOffset, int xStride, float[] form, int fOff,
+            int fStride, int n, float[] y, int yOffset, int yStride) {
         KQuants.checkBlocks(n);
         if (!WIDE) {
-            TensorFormat.super.dot4(w, offset, x, xOffset, xStride, sums, sOff, sStride, n, y, yOffset, yStride);
+            TensorFormat.super.dot4(w, offset, x, xOffset, xStride, form, fOff, fStride, n, y, yOffset, yStride);
             return;
         }
         FloatVector lo0 = FloatVector.zero(F);
@@ -217,6 +275,10 @@ final class Q4_KFormat implements TensorFormat {
         FloatVector mins1 = FloatVector.zero(F);
         FloatVector mins2 = FloatVector.zero(F);
         FloatVector mins3 = FloatVector.zero(F);
+        int a0 = fOff;
+        int a1 = fOff + fStride;
+        int a2 = fOff + 2 * fStride;
+        int a3 = fOff + 3 * fStride;
         for (int b = 0; b < n / QK_K; b++) {
             long bo = offset + (long) b * BLOCK_BYTES;
             long s8 = w.get(KQuants.LONG, bo + SCALES);
@@ -226,40 +288,70 @@ final class Q4_KFormat implements TensorFormat {
             FloatVector mv = (FloatVector) LongVector.broadcast(LongVector.SPECIES_128, mns).reinterpretAsBytes()
                     .convertShape(ZERO_EXTEND_B2I, KQuants.I, 0).convert(I2F, 0);
             FloatVector dmin = FloatVector.broadcast(F, Float.float16ToFloat(w.get(KQuants.F16, bo + 2)));
-            int sb = sOff + 8 * b;
-            mins0 = mv.mul(FloatVector.fromArray(F, sums, sb)).fma(dmin, mins0);
-            mins1 = mv.mul(FloatVector.fromArray(F, sums, sb + sStride)).fma(dmin, mins1);
-            mins2 = mv.mul(FloatVector.fromArray(F, sums, sb + 2 * sStride)).fma(dmin, mins2);
-            mins3 = mv.mul(FloatVector.fromArray(F, sums, sb + 3 * sStride)).fma(dmin, mins3);
+            int sb = n + 8 * b;
+            mins0 = mv.mul(FloatVector.fromArray(F, form, a0 + sb)).fma(dmin, mins0);
+            mins1 = mv.mul(FloatVector.fromArray(F, form, a1 + sb)).fma(dmin, mins1);
+            mins2 = mv.mul(FloatVector.fromArray(F, form, a2 + sb)).fma(dmin, mins2);
+            mins3 = mv.mul(FloatVector.fromArray(F, form, a3 + sb)).fma(dmin, mins3);
             FloatVector sv = ((FloatVector) LongVector.broadcast(LongVector.SPECIES_128, scales).reinterpretAsBytes()
                     .convertShape(ZERO_EXTEND_B2I, KQuants.I, 0).convert(I2F, 0))
                     .mul(Float.float16ToFloat(w.get(KQuants.F16, bo)));
-            int x0 = xOffset + b * QK_K;
-            int x1 = x0 + xStride;
-            int x2 = x0 + 2 * xStride;
-            int x3 = x0 + 3 * xStride;
-            for (int k = 0; k < 4; k++) {
-                long q = bo + QS + 32L * k;
-                int xk = 64 * k;
-                IntVector v0 = (IntVector) ByteVector.fromMemorySegment(KQuants.B, w, q, KQuants.LE)
-                        .convertShape(ZERO_EXTEND_B2I, KQuants.I, 0);
-                IntVector v1 = (IntVector) ByteVector.fromMemorySegment(KQuants.B, w, q + 16, KQuants.LE)
-                        .convertShape(ZERO_EXTEND_B2I, KQuants.I, 0);
-                FloatVector w0 = (FloatVector) v0.and(0xF).convert(I2F, 0);
-                FloatVector w1 = (FloatVector) v1.and(0xF).convert(I2F, 0);
-                FloatVector w2 = (FloatVector) v0.lanewise(LSHR, 4).convert(I2F, 0);
-                FloatVector w3 = (FloatVector) v1.lanewise(LSHR, 4).convert(I2F, 0);
-                FloatVector sl = sv.rearrange(LANE0);
-                FloatVector sh = sv.rearrange(LANE1);
-                sv = sv.rearrange(NEXT2);
-                lo0 = w1.fma(FloatVector.fromArray(F, x, x0 + xk + 16), w0.mul(FloatVector.fromArray(F, x, x0 + xk))).fma(sl, lo0);
-                hi0 = w3.fma(FloatVector.fromArray(F, x, x0 + xk + 48), w2.mul(FloatVector.fromArray(F, x, x0 + xk + 32))).fma(sh, hi0);
-                lo1 = w1.fma(FloatVector.fromArray(F, x, x1 + xk + 16), w0.mul(FloatVector.fromArray(F, x, x1 + xk))).fma(sl, lo1);
-                hi1 = w3.fma(FloatVector.fromArray(F, x, x1 + xk + 48), w2.mul(FloatVector.fromArray(F, x, x1 + xk + 32))).fma(sh, hi1);
-                lo2 = w1.fma(FloatVector.fromArray(F, x, x2 + xk + 16), w0.mul(FloatVector.fromArray(F, x, x2 + xk))).fma(sl, lo2);
-                hi2 = w3.fma(FloatVector.fromArray(F, x, x2 + xk + 48), w2.mul(FloatVector.fromArray(F, x, x2 + xk + 32))).fma(sh, hi2);
-                lo3 = w1.fma(FloatVector.fromArray(F, x, x3 + xk + 16), w0.mul(FloatVector.fromArray(F, x, x3 + xk))).fma(sl, lo3);
-                hi3 = w3.fma(FloatVector.fromArray(F, x, x3 + xk + 48), w2.mul(FloatVector.fromArray(F, x, x3 + xk + 32))).fma(sh, hi3);
+            // a loop over the two 128-value groups (written out, the method passed C2's inlining budget and
+            // its vectors were boxed: 60x slower); the scales move four lanes on for the second group
+            for (int g = 0; g < 2; g++) {
+                IntVector q = IntVector.fromMemorySegment(KQuants.I, w, bo + QS + 64 * g, KQuants.LE);
+                int xb = b * QK_K + 128 * g;
+                FloatVector f = q.selectFrom(NIBBLE_FLOATS).reinterpretAsFloats();
+                FloatVector l0 = f.mul(FloatVector.fromArray(F, form, a0 + xb));
+                FloatVector l1 = f.mul(FloatVector.fromArray(F, form, a1 + xb));
+                FloatVector l2 = f.mul(FloatVector.fromArray(F, form, a2 + xb));
+                FloatVector l3 = f.mul(FloatVector.fromArray(F, form, a3 + xb));
+                f = q.lanewise(LSHR, 4).selectFrom(NIBBLE_FLOATS).reinterpretAsFloats();
+                FloatVector h0 = f.mul(FloatVector.fromArray(F, form, a0 + xb + 16));
+                FloatVector h1 = f.mul(FloatVector.fromArray(F, form, a1 + xb + 16));
+                FloatVector h2 = f.mul(FloatVector.fromArray(F, form, a2 + xb + 16));
+                FloatVector h3 = f.mul(FloatVector.fromArray(F, form, a3 + xb + 16));
+                f = q.lanewise(LSHR, 8).selectFrom(NIBBLE_FLOATS).reinterpretAsFloats();
+                l0 = f.fma(FloatVector.fromArray(F, form, a0 + xb + 32), l0);
+                l1 = f.fma(FloatVector.fromArray(F, form, a1 + xb + 32), l1);
+                l2 = f.fma(FloatVector.fromArray(F, form, a2 + xb + 32), l2);
+                l3 = f.fma(FloatVector.fromArray(F, form, a3 + xb + 32), l3);
+                f = q.lanewise(LSHR, 12).selectFrom(NIBBLE_FLOATS).reinterpretAsFloats();
+                h0 = f.fma(FloatVector.fromArray(F, form, a0 + xb + 48), h0);
+                h1 = f.fma(FloatVector.fromArray(F, form, a1 + xb + 48), h1);
+                h2 = f.fma(FloatVector.fromArray(F, form, a2 + xb + 48), h2);
+                h3 = f.fma(FloatVector.fromArray(F, form, a3 + xb + 48), h3);
+                f = q.lanewise(LSHR, 16).selectFrom(NIBBLE_FLOATS).reinterpretAsFloats();
+                l0 = f.fma(FloatVector.fromArray(F, form, a0 + xb + 64), l0);
+                l1 = f.fma(FloatVector.fromArray(F, form, a1 + xb + 64), l1);
+                l2 = f.fma(FloatVector.fromArray(F, form, a2 + xb + 64), l2);
+                l3 = f.fma(FloatVector.fromArray(F, form, a3 + xb + 64), l3);
+                f = q.lanewise(LSHR, 20).selectFrom(NIBBLE_FLOATS).reinterpretAsFloats();
+                h0 = f.fma(FloatVector.fromArray(F, form, a0 + xb + 80), h0);
+                h1 = f.fma(FloatVector.fromArray(F, form, a1 + xb + 80), h1);
+                h2 = f.fma(FloatVector.fromArray(F, form, a2 + xb + 80), h2);
+                h3 = f.fma(FloatVector.fromArray(F, form, a3 + xb + 80), h3);
+                f = q.lanewise(LSHR, 24).selectFrom(NIBBLE_FLOATS).reinterpretAsFloats();
+                l0 = f.fma(FloatVector.fromArray(F, form, a0 + xb + 96), l0);
+                l1 = f.fma(FloatVector.fromArray(F, form, a1 + xb + 96), l1);
+                l2 = f.fma(FloatVector.fromArray(F, form, a2 + xb + 96), l2);
+                l3 = f.fma(FloatVector.fromArray(F, form, a3 + xb + 96), l3);
+                f = q.lanewise(LSHR, 28).selectFrom(NIBBLE_FLOATS).reinterpretAsFloats();
+                h0 = f.fma(FloatVector.fromArray(F, form, a0 + xb + 112), h0);
+                h1 = f.fma(FloatVector.fromArray(F, form, a1 + xb + 112), h1);
+                h2 = f.fma(FloatVector.fromArray(F, form, a2 + xb + 112), h2);
+                h3 = f.fma(FloatVector.fromArray(F, form, a3 + xb + 112), h3);
+                FloatVector sl = sv.rearrange(LOW0);
+                FloatVector sh = sv.rearrange(HIGH0);
+                sv = sv.rearrange(NEXT4);
+                lo0 = l0.fma(sl, lo0);
+                hi0 = h0.fma(sh, hi0);
+                lo1 = l1.fma(sl, lo1);
+                hi1 = h1.fma(sh, hi1);
+                lo2 = l2.fma(sl, lo2);
+                hi2 = h2.fma(sh, hi2);
+                lo3 = l3.fma(sl, lo3);
+                hi3 = h3.fma(sh, hi3);
             }
         }
         // dot1's final sums per vector, written out (calls past the inlining cutoff box)
@@ -301,9 +393,6 @@ final class Q4_KFormat implements TensorFormat {
         y[yOffset + 3 * yStride] = v3.lane(0) - mins3.lane(0);
     }
 
-    private static final VectorShuffle<Float> LANE0 = VectorShuffle.fromOp(F, i -> 0);
-    private static final VectorShuffle<Float> LANE1 = VectorShuffle.fromOp(F, i -> 1);
-    private static final VectorShuffle<Float> NEXT2 = VectorShuffle.fromOp(F, i -> (i + 2) % F.length());
     /**
      * For 256-bit vectors (the wide kernels below assume 16 float lanes). Each weight becomes d*sc*q - dmin*m by one FMA and meets x in a second. The four 64-value
      * chunks are written out rather than looped over: C2 compiled a k loop, with its scale

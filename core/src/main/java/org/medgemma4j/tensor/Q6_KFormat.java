@@ -1,9 +1,11 @@
 package org.medgemma4j.tensor;
 
+import static jdk.incubator.vector.VectorOperators.ASHR;
 import static jdk.incubator.vector.VectorOperators.B2I;
 import static jdk.incubator.vector.VectorOperators.I2F;
 import static jdk.incubator.vector.VectorOperators.LSHL;
 import static jdk.incubator.vector.VectorOperators.LSHR;
+import static jdk.incubator.vector.VectorOperators.XOR;
 import static jdk.incubator.vector.VectorOperators.ZERO_EXTEND_B2I;
 import static org.medgemma4j.tensor.KQuants.F;
 import static org.medgemma4j.tensor.KQuants.L;
@@ -71,63 +73,134 @@ final class Q6_KFormat implements TensorFormat {
         if (!KQuants.VECTOR) {
             return KQuants.dotByDequantizing(this, w, offset, x, xOffset, n);
         }
-        return L == 16 ? dotWide(w, offset, x, xOffset, n) : dotVector(w, offset, x, xOffset, n);
+        if (!WIDE) {
+            return dotVector(w, offset, x, xOffset, n);
+        }
+        float[] form = new float[activationFormLength(n)];
+        activationForm(x, xOffset, n, form, 0);
+        return dotWide(w, offset, form, 0, n);
     }
 
-    // The scales of quarter t (half t/2, columns 16*(t%2) of it) moved to lanes 4t..4t+3.
-    private static final VectorShuffle<Float> QUARTERS =
-            VectorShuffle.fromValues(F, 0, 2, 4, 6, 1, 3, 5, 7, 8, 10, 12, 14, 9, 11, 13, 15);
-    private static final VectorShuffle<Float> LANE0 = VectorShuffle.fromOp(F, i -> 0);
-    private static final VectorShuffle<Float> LANE1 = VectorShuffle.fromOp(F, i -> 1);
-    private static final VectorShuffle<Float> LANE2 = VectorShuffle.fromOp(F, i -> 2);
-    private static final VectorShuffle<Float> LANE3 = VectorShuffle.fromOp(F, i -> 3);
-    private static final VectorShuffle<Float> NEXT4 = VectorShuffle.fromOp(F, i -> (i + 4) % F.length());
+    /** The wide kernels take 16 float lanes (512-bit vectors). */
+    private static final boolean WIDE = KQuants.VECTOR && L == 16;
+
+    /** The block value the kernels meet at position 128h + 64p + 16t + i of a block (see activationForm). */
+    private static final int[] KERNEL_ORDER = java.util.stream.IntStream.range(0, QK_K)
+            .map(k -> (k / 64) * 64 + 32 * ((k % 16) / 8) + 4 * (k % 8) + (k / 16) % 4)
+            .toArray();
+
+    /** x in kernel order. */
+    @Override
+    public int activationFormLength(int n) {
+        return WIDE ? n : 0;
+    }
 
     /**
-     * dotVector for 16 lanes, 2.4x faster on one core: a block's 16 scales are converted as one vector and
-     * reach each sub-block by a lane broadcast (not 8 scalar conversions and 16 broadcasts per 64
-     * weights), and d*sc*(q - 32) is (q - 32) times the scale, subtracting in ints: the same float as
-     * dotVector's fma(q, d*sc, -32*d*sc) (an exact product rounded once either way), so prepared rows and
-     * dotPrepared still agree bit for bit. The final lane sum is written out: a helper call here came after
-     * C2's node-count inlining cutoff, stayed a call, and the four accumulators were boxed on every pass of
-     * the loop (2x slower).
+     * x in the order the wide kernels meet the weights. The kernels read a half-block's 64 low-nibble bytes as
+     * 16 ints and its 32 high-bit bytes, twice, as 16 more (lanes 8-15 shifted right by 2), and merge them into
+     * 6-bit values, four per int: byte t of lane i is half-block value 64p + 32(i/8) + 4(i%8) + t, p = 0 for the
+     * low nibbles, 1 for the high ones. Each byte position t then becomes 16 floats by two shifts and one
+     * conversion, with no widening, and this puts x where those values land.
      */
-    private static float dotWide(MemorySegment w, long offset, float[] x, int xOffset, int n) {
-        FloatVector a0 = FloatVector.zero(F);
-        FloatVector a1 = FloatVector.zero(F);
-        FloatVector a2 = FloatVector.zero(F);
-        FloatVector a3 = FloatVector.zero(F);
+    @Override
+    public void activationForm(float[] x, int xOffset, int n, float[] out, int outOffset) {
+        if (!WIDE) {
+            return;
+        }
+        for (int b = 0; b < n / QK_K; b++) {
+            int xb = xOffset + b * QK_K;
+            int o = outOffset + b * QK_K;
+            for (int k = 0; k < QK_K; k++) {
+                out[o + k] = x[xb + KERNEL_ORDER[k]];
+            }
+        }
+    }
+
+    @Override
+    public void dotRows(MemorySegment w, long offset, long rowBytes, int count, float[] x, int xOffset,
+            float[] form, int formOffset, int n, float[] y, int yOffset) {
+        KQuants.checkBlocks(n);
+        if (!WIDE) {
+            TensorFormat.super.dotRows(w, offset, rowBytes, count, x, xOffset, form, formOffset, n, y, yOffset);
+            return;
+        }
+        for (int i = 0; i < count; i++) {
+            y[yOffset + i] = dotWide(w, offset + i * rowBytes, form, formOffset, n);
+        }
+    }
+
+    // The high-bit ints of half 0 (qh lanes 0-7) for lanes 0-7 and the same shifted right by 2 (lanes 16-23
+    // of the pair) for lanes 8-15; half 1 takes lanes 8-15 of each.
+    private static final IntVector HIGH_BITS0 = IntVector.fromArray(KQuants.I,
+            java.util.stream.IntStream.range(0, KQuants.I.length()).map(i -> i < 8 ? i : i + 8).toArray(), 0);
+    private static final IntVector HIGH_BITS1 = IntVector.fromArray(KQuants.I,
+            java.util.stream.IntStream.range(0, KQuants.I.length()).map(i -> i < 8 ? i + 8 : i + 16).toArray(), 0);
+    // the scales (in storage order) to the lanes of half h, part p: lane i is in sub-block 8h + 4p + i/4
+    private static final VectorShuffle<Float> SCALES00 = VectorShuffle.fromOp(F, i -> i / 4);
+    private static final VectorShuffle<Float> SCALES01 = VectorShuffle.fromOp(F, i -> 4 + i / 4);
+    private static final VectorShuffle<Float> SCALES10 = VectorShuffle.fromOp(F, i -> 8 + i / 4);
+    private static final VectorShuffle<Float> SCALES11 = VectorShuffle.fromOp(F, i -> 12 + i / 4);
+    private static final VectorShuffle<Float> NEXT8 = VectorShuffle.fromOp(F, i -> (i + 8) % F.length());
+
+    /**
+     * The activations come in {@link #activationForm} (x in kernel order, at {@code a}). q - 32 comes out of
+     * the merged 6-bit values with no subtraction: flipping bit 5 of every byte makes each value q - 32 in
+     * 6-bit two's complement, which a left shift and an arithmetic right shift sign-extend. Each weight then
+     * costs two shifts, a conversion and one FMA, and each part of a half-block is scaled once (lane i of a
+     * part is in its sub-block i/4). Taking the -32 out through the sub-block sums of x instead (as llama.cpp
+     * does, in integers) saved the shifts but doubled the float rounding error by cancellation. The final lane
+     * sums are written out: a helper call here came after C2's node-count inlining cutoff, stayed a call,
+     * and the accumulators were boxed on every pass of the loop (2x slower).
+     */
+    private static float dotWide(MemorySegment w, long offset, float[] a, int aOff, int n) {
+        FloatVector lo = FloatVector.zero(F);
+        FloatVector hi = FloatVector.zero(F);
         for (int b = 0; b < n / QK_K; b++) {
             long bo = offset + (long) b * BLOCK_BYTES;
             FloatVector sv = ((FloatVector) ByteVector.fromMemorySegment(KQuants.B, w, bo + SCALES, KQuants.LE)
                     .convertShape(B2I, KQuants.I, 0).convert(I2F, 0))
-                    .mul(Float.float16ToFloat(w.get(KQuants.F16, bo + D))).rearrange(QUARTERS);
-            int xb = xOffset + b * QK_K;
-            for (int t = 0; t < 4; t++) {
-                int half = t >> 1;
-                int h = 16 * (t & 1);
-                long ql = bo + 64 * half + h;
-                long qh = bo + QH + 32 * half + h;
-                int xh = xb + 128 * half + h;
-                IntVector a = (IntVector) ByteVector.fromMemorySegment(KQuants.B, w, ql, KQuants.LE)
-                        .convertShape(ZERO_EXTEND_B2I, KQuants.I, 0);
-                IntVector c = (IntVector) ByteVector.fromMemorySegment(KQuants.B, w, ql + 32, KQuants.LE)
-                        .convertShape(ZERO_EXTEND_B2I, KQuants.I, 0);
-                IntVector hb = (IntVector) ByteVector.fromMemorySegment(KQuants.B, w, qh, KQuants.LE)
-                        .convertShape(ZERO_EXTEND_B2I, KQuants.I, 0);
-                IntVector q1 = a.and(0xF).or(hb.and(3).lanewise(LSHL, 4)).sub(32);
-                IntVector q2 = c.and(0xF).or(hb.and(0xC).lanewise(LSHL, 2)).sub(32);
-                IntVector q3 = a.lanewise(LSHR, 4).or(hb.and(0x30)).sub(32);
-                IntVector q4 = c.lanewise(LSHR, 4).or(hb.lanewise(LSHR, 2).and(0x30)).sub(32);
-                a0 = ((FloatVector) q1.convert(I2F, 0)).mul(sv.rearrange(LANE0)).fma(FloatVector.fromArray(F, x, xh), a0);
-                a1 = ((FloatVector) q2.convert(I2F, 0)).mul(sv.rearrange(LANE1)).fma(FloatVector.fromArray(F, x, xh + 32), a1);
-                a2 = ((FloatVector) q3.convert(I2F, 0)).mul(sv.rearrange(LANE2)).fma(FloatVector.fromArray(F, x, xh + 64), a2);
-                a3 = ((FloatVector) q4.convert(I2F, 0)).mul(sv.rearrange(LANE3)).fma(FloatVector.fromArray(F, x, xh + 96), a3);
-                sv = sv.rearrange(NEXT4);
+                    .mul(Float.float16ToFloat(w.get(KQuants.F16, bo + D)));
+            IntVector qh = IntVector.fromMemorySegment(KQuants.I, w, bo + QH, KQuants.LE);
+            IntVector qh2 = qh.lanewise(LSHR, 2);
+            int xb = aOff + b * QK_K;
+            {
+                IntVector ql = IntVector.fromMemorySegment(KQuants.I, w, bo, KQuants.LE);
+                IntVector hb = HIGH_BITS0.selectFrom(qh, qh2);
+                IntVector zl = ql.and(0x0F0F0F0F).or(hb.lanewise(LSHL, 4).and(0x30303030)).lanewise(XOR, 0x20202020);
+                IntVector zh = ql.lanewise(LSHR, 4).and(0x0F0F0F0F).or(hb.and(0x30303030)).lanewise(XOR, 0x20202020);
+                FloatVector sl = sv.rearrange(SCALES00);
+                FloatVector su = sv.rearrange(SCALES01);
+                FloatVector l = ((FloatVector) zl.lanewise(LSHL, 26).lanewise(ASHR, 26).convert(I2F, 0)).mul(FloatVector.fromArray(F, a, xb));
+                FloatVector u = ((FloatVector) zh.lanewise(LSHL, 26).lanewise(ASHR, 26).convert(I2F, 0)).mul(FloatVector.fromArray(F, a, xb + 64));
+                l = ((FloatVector) zl.lanewise(LSHL, 18).lanewise(ASHR, 26).convert(I2F, 0)).fma(FloatVector.fromArray(F, a, xb + 16), l);
+                u = ((FloatVector) zh.lanewise(LSHL, 18).lanewise(ASHR, 26).convert(I2F, 0)).fma(FloatVector.fromArray(F, a, xb + 80), u);
+                l = ((FloatVector) zl.lanewise(LSHL, 10).lanewise(ASHR, 26).convert(I2F, 0)).fma(FloatVector.fromArray(F, a, xb + 32), l);
+                u = ((FloatVector) zh.lanewise(LSHL, 10).lanewise(ASHR, 26).convert(I2F, 0)).fma(FloatVector.fromArray(F, a, xb + 96), u);
+                l = ((FloatVector) zl.lanewise(LSHL, 2).lanewise(ASHR, 26).convert(I2F, 0)).fma(FloatVector.fromArray(F, a, xb + 48), l);
+                u = ((FloatVector) zh.lanewise(LSHL, 2).lanewise(ASHR, 26).convert(I2F, 0)).fma(FloatVector.fromArray(F, a, xb + 112), u);
+                lo = l.fma(sl, lo);
+                hi = u.fma(su, hi);
+            }
+            {
+                IntVector ql = IntVector.fromMemorySegment(KQuants.I, w, bo + 64, KQuants.LE);
+                IntVector hb = HIGH_BITS1.selectFrom(qh, qh2);
+                IntVector zl = ql.and(0x0F0F0F0F).or(hb.lanewise(LSHL, 4).and(0x30303030)).lanewise(XOR, 0x20202020);
+                IntVector zh = ql.lanewise(LSHR, 4).and(0x0F0F0F0F).or(hb.and(0x30303030)).lanewise(XOR, 0x20202020);
+                FloatVector sl = sv.rearrange(SCALES10);
+                FloatVector su = sv.rearrange(SCALES11);
+                FloatVector l = ((FloatVector) zl.lanewise(LSHL, 26).lanewise(ASHR, 26).convert(I2F, 0)).mul(FloatVector.fromArray(F, a, xb + 128));
+                FloatVector u = ((FloatVector) zh.lanewise(LSHL, 26).lanewise(ASHR, 26).convert(I2F, 0)).mul(FloatVector.fromArray(F, a, xb + 192));
+                l = ((FloatVector) zl.lanewise(LSHL, 18).lanewise(ASHR, 26).convert(I2F, 0)).fma(FloatVector.fromArray(F, a, xb + 144), l);
+                u = ((FloatVector) zh.lanewise(LSHL, 18).lanewise(ASHR, 26).convert(I2F, 0)).fma(FloatVector.fromArray(F, a, xb + 208), u);
+                l = ((FloatVector) zl.lanewise(LSHL, 10).lanewise(ASHR, 26).convert(I2F, 0)).fma(FloatVector.fromArray(F, a, xb + 160), l);
+                u = ((FloatVector) zh.lanewise(LSHL, 10).lanewise(ASHR, 26).convert(I2F, 0)).fma(FloatVector.fromArray(F, a, xb + 224), u);
+                l = ((FloatVector) zl.lanewise(LSHL, 2).lanewise(ASHR, 26).convert(I2F, 0)).fma(FloatVector.fromArray(F, a, xb + 176), l);
+                u = ((FloatVector) zh.lanewise(LSHL, 2).lanewise(ASHR, 26).convert(I2F, 0)).fma(FloatVector.fromArray(F, a, xb + 240), u);
+                lo = l.fma(sl, lo);
+                hi = u.fma(su, hi);
             }
         }
-        // Ggml.sum(a0, a1, a2, a3), written out
-        FloatVector v = a0.add(a1).add(a2.add(a3));
+        FloatVector v = lo.add(hi);
         v = v.add(v.rearrange(Ggml.FOLD8));
         v = v.add(v.rearrange(Ggml.FOLD4));
         v = v.add(v.rearrange(Ggml.FOLD2));
@@ -137,110 +210,127 @@ final class Q6_KFormat implements TensorFormat {
 
     @Override
     public boolean dotsFourInRegisters() {
-        return L == 16;
+        return WIDE;
     }
 
     /**
-     * dotWide for four vectors: each weight is decoded and scaled once, in registers, and met by the four x;
-     * each vector's four accumulators take exactly dotWide's FMAs in its order (bit for bit its result).
+     * dotWide for four vectors, as two passes of two: each pass decodes a weight once, in registers, for its
+     * two x, and each vector's accumulators take exactly dotWide's operations in its order (bit for bit its
+     * result). One pass for all four, written out, passed C2's inlining budget (its vectors were boxed); with
+     * a loop over the halves it ran at about 0.8x of two written-out passes (16 accumulators and partial sums
+     * beside the decoding leave C2 short of the 32 vector registers).
      */
     @Override
-    public void dot4(MemorySegment w, long offset, float[] x, int xOffset, int xStride, float[] sums, int sOff,
-            int sStride, int n, float[] y, int yOffset, int yStride) {
+    public void dot4(MemorySegment w, long offset, float[] x, int xOffset, int xStride, float[] form, int fOff,
+            int fStride, int n, float[] y, int yOffset, int yStride) {
         KQuants.checkBlocks(n);
-        if (L != 16) {
-            TensorFormat.super.dot4(w, offset, x, xOffset, xStride, sums, sOff, sStride, n, y, yOffset, yStride);
+        if (!WIDE) {
+            TensorFormat.super.dot4(w, offset, x, xOffset, xStride, form, fOff, fStride, n, y, yOffset, yStride);
             return;
         }
-        FloatVector a00 = FloatVector.zero(F);
-        FloatVector a01 = FloatVector.zero(F);
-        FloatVector a02 = FloatVector.zero(F);
-        FloatVector a03 = FloatVector.zero(F);
-        FloatVector a10 = FloatVector.zero(F);
-        FloatVector a11 = FloatVector.zero(F);
-        FloatVector a12 = FloatVector.zero(F);
-        FloatVector a13 = FloatVector.zero(F);
-        FloatVector a20 = FloatVector.zero(F);
-        FloatVector a21 = FloatVector.zero(F);
-        FloatVector a22 = FloatVector.zero(F);
-        FloatVector a23 = FloatVector.zero(F);
-        FloatVector a30 = FloatVector.zero(F);
-        FloatVector a31 = FloatVector.zero(F);
-        FloatVector a32 = FloatVector.zero(F);
-        FloatVector a33 = FloatVector.zero(F);
+        dot2(w, offset, form, fOff, fOff + fStride, n, y, yOffset, yOffset + yStride);
+        dot2(w, offset, form, fOff + 2 * fStride, fOff + 3 * fStride, n, y, yOffset + 2 * yStride, yOffset + 3 * yStride);
+    }
+
+    private static void dot2(MemorySegment w, long offset, float[] form, int a0, int a1, int n, float[] y, int y0, int y1) {
+        FloatVector lo0 = FloatVector.zero(F);
+        FloatVector hi0 = FloatVector.zero(F);
+        FloatVector lo1 = FloatVector.zero(F);
+        FloatVector hi1 = FloatVector.zero(F);
         for (int b = 0; b < n / QK_K; b++) {
             long bo = offset + (long) b * BLOCK_BYTES;
             FloatVector sv = ((FloatVector) ByteVector.fromMemorySegment(KQuants.B, w, bo + SCALES, KQuants.LE)
                     .convertShape(B2I, KQuants.I, 0).convert(I2F, 0))
-                    .mul(Float.float16ToFloat(w.get(KQuants.F16, bo + D))).rearrange(QUARTERS);
-            int xb = xOffset + b * QK_K;
-            for (int t = 0; t < 4; t++) {
-                int half = t >> 1;
-                int h = 16 * (t & 1);
-                long ql = bo + 64 * half + h;
-                long qh = bo + QH + 32 * half + h;
-                int x0 = xb + 128 * half + h;
-                int x1 = x0 + xStride;
-                int x2 = x0 + 2 * xStride;
-                int x3 = x0 + 3 * xStride;
-                IntVector a = (IntVector) ByteVector.fromMemorySegment(KQuants.B, w, ql, KQuants.LE)
-                        .convertShape(ZERO_EXTEND_B2I, KQuants.I, 0);
-                IntVector c = (IntVector) ByteVector.fromMemorySegment(KQuants.B, w, ql + 32, KQuants.LE)
-                        .convertShape(ZERO_EXTEND_B2I, KQuants.I, 0);
-                IntVector hb = (IntVector) ByteVector.fromMemorySegment(KQuants.B, w, qh, KQuants.LE)
-                        .convertShape(ZERO_EXTEND_B2I, KQuants.I, 0);
-                FloatVector w0 = ((FloatVector) a.and(0xF).or(hb.and(3).lanewise(LSHL, 4)).sub(32).convert(I2F, 0))
-                        .mul(sv.rearrange(LANE0));
-                FloatVector w1 = ((FloatVector) c.and(0xF).or(hb.and(0xC).lanewise(LSHL, 2)).sub(32).convert(I2F, 0))
-                        .mul(sv.rearrange(LANE1));
-                FloatVector w2 = ((FloatVector) a.lanewise(LSHR, 4).or(hb.and(0x30)).sub(32).convert(I2F, 0))
-                        .mul(sv.rearrange(LANE2));
-                FloatVector w3 = ((FloatVector) c.lanewise(LSHR, 4).or(hb.lanewise(LSHR, 2).and(0x30)).sub(32)
-                        .convert(I2F, 0)).mul(sv.rearrange(LANE3));
-                sv = sv.rearrange(NEXT4);
-                a00 = w0.fma(FloatVector.fromArray(F, x, x0), a00);
-                a01 = w1.fma(FloatVector.fromArray(F, x, x0 + 32), a01);
-                a02 = w2.fma(FloatVector.fromArray(F, x, x0 + 64), a02);
-                a03 = w3.fma(FloatVector.fromArray(F, x, x0 + 96), a03);
-                a10 = w0.fma(FloatVector.fromArray(F, x, x1), a10);
-                a11 = w1.fma(FloatVector.fromArray(F, x, x1 + 32), a11);
-                a12 = w2.fma(FloatVector.fromArray(F, x, x1 + 64), a12);
-                a13 = w3.fma(FloatVector.fromArray(F, x, x1 + 96), a13);
-                a20 = w0.fma(FloatVector.fromArray(F, x, x2), a20);
-                a21 = w1.fma(FloatVector.fromArray(F, x, x2 + 32), a21);
-                a22 = w2.fma(FloatVector.fromArray(F, x, x2 + 64), a22);
-                a23 = w3.fma(FloatVector.fromArray(F, x, x2 + 96), a23);
-                a30 = w0.fma(FloatVector.fromArray(F, x, x3), a30);
-                a31 = w1.fma(FloatVector.fromArray(F, x, x3 + 32), a31);
-                a32 = w2.fma(FloatVector.fromArray(F, x, x3 + 64), a32);
-                a33 = w3.fma(FloatVector.fromArray(F, x, x3 + 96), a33);
+                    .mul(Float.float16ToFloat(w.get(KQuants.F16, bo + D)));
+            IntVector qh = IntVector.fromMemorySegment(KQuants.I, w, bo + QH, KQuants.LE);
+            IntVector qh2 = qh.lanewise(LSHR, 2);
+            int xb = b * QK_K;
+            {
+                IntVector ql = IntVector.fromMemorySegment(KQuants.I, w, bo, KQuants.LE);
+                IntVector hb = HIGH_BITS0.selectFrom(qh, qh2);
+                IntVector zl = ql.and(0x0F0F0F0F).or(hb.lanewise(LSHL, 4).and(0x30303030)).lanewise(XOR, 0x20202020);
+                IntVector zh = ql.lanewise(LSHR, 4).and(0x0F0F0F0F).or(hb.and(0x30303030)).lanewise(XOR, 0x20202020);
+                FloatVector sl = sv.rearrange(SCALES00);
+                FloatVector su = sv.rearrange(SCALES01);
+                FloatVector fl = ((FloatVector) zl.lanewise(LSHL, 26).lanewise(ASHR, 26).convert(I2F, 0));
+                FloatVector l0 = fl.mul(FloatVector.fromArray(F, form, a0 + xb));
+                FloatVector l1 = fl.mul(FloatVector.fromArray(F, form, a1 + xb));
+                fl = ((FloatVector) zl.lanewise(LSHL, 18).lanewise(ASHR, 26).convert(I2F, 0));
+                l0 = fl.fma(FloatVector.fromArray(F, form, a0 + xb + 16), l0);
+                l1 = fl.fma(FloatVector.fromArray(F, form, a1 + xb + 16), l1);
+                fl = ((FloatVector) zl.lanewise(LSHL, 10).lanewise(ASHR, 26).convert(I2F, 0));
+                l0 = fl.fma(FloatVector.fromArray(F, form, a0 + xb + 32), l0);
+                l1 = fl.fma(FloatVector.fromArray(F, form, a1 + xb + 32), l1);
+                fl = ((FloatVector) zl.lanewise(LSHL, 2).lanewise(ASHR, 26).convert(I2F, 0));
+                l0 = fl.fma(FloatVector.fromArray(F, form, a0 + xb + 48), l0);
+                l1 = fl.fma(FloatVector.fromArray(F, form, a1 + xb + 48), l1);
+                lo0 = l0.fma(sl, lo0);
+                lo1 = l1.fma(sl, lo1);
+                FloatVector fu = ((FloatVector) zh.lanewise(LSHL, 26).lanewise(ASHR, 26).convert(I2F, 0));
+                FloatVector u0 = fu.mul(FloatVector.fromArray(F, form, a0 + xb + 64));
+                FloatVector u1 = fu.mul(FloatVector.fromArray(F, form, a1 + xb + 64));
+                fu = ((FloatVector) zh.lanewise(LSHL, 18).lanewise(ASHR, 26).convert(I2F, 0));
+                u0 = fu.fma(FloatVector.fromArray(F, form, a0 + xb + 80), u0);
+                u1 = fu.fma(FloatVector.fromArray(F, form, a1 + xb + 80), u1);
+                fu = ((FloatVector) zh.lanewise(LSHL, 10).lanewise(ASHR, 26).convert(I2F, 0));
+                u0 = fu.fma(FloatVector.fromArray(F, form, a0 + xb + 96), u0);
+                u1 = fu.fma(FloatVector.fromArray(F, form, a1 + xb + 96), u1);
+                fu = ((FloatVector) zh.lanewise(LSHL, 2).lanewise(ASHR, 26).convert(I2F, 0));
+                u0 = fu.fma(FloatVector.fromArray(F, form, a0 + xb + 112), u0);
+                u1 = fu.fma(FloatVector.fromArray(F, form, a1 + xb + 112), u1);
+                hi0 = u0.fma(su, hi0);
+                hi1 = u1.fma(su, hi1);
+            }
+            {
+                IntVector ql = IntVector.fromMemorySegment(KQuants.I, w, bo + 64, KQuants.LE);
+                IntVector hb = HIGH_BITS1.selectFrom(qh, qh2);
+                IntVector zl = ql.and(0x0F0F0F0F).or(hb.lanewise(LSHL, 4).and(0x30303030)).lanewise(XOR, 0x20202020);
+                IntVector zh = ql.lanewise(LSHR, 4).and(0x0F0F0F0F).or(hb.and(0x30303030)).lanewise(XOR, 0x20202020);
+                FloatVector sl = sv.rearrange(SCALES10);
+                FloatVector su = sv.rearrange(SCALES11);
+                FloatVector fl = ((FloatVector) zl.lanewise(LSHL, 26).lanewise(ASHR, 26).convert(I2F, 0));
+                FloatVector l0 = fl.mul(FloatVector.fromArray(F, form, a0 + xb + 128));
+                FloatVector l1 = fl.mul(FloatVector.fromArray(F, form, a1 + xb + 128));
+                fl = ((FloatVector) zl.lanewise(LSHL, 18).lanewise(ASHR, 26).convert(I2F, 0));
+                l0 = fl.fma(FloatVector.fromArray(F, form, a0 + xb + 144), l0);
+                l1 = fl.fma(FloatVector.fromArray(F, form, a1 + xb + 144), l1);
+                fl = ((FloatVector) zl.lanewise(LSHL, 10).lanewise(ASHR, 26).convert(I2F, 0));
+                l0 = fl.fma(FloatVector.fromArray(F, form, a0 + xb + 160), l0);
+                l1 = fl.fma(FloatVector.fromArray(F, form, a1 + xb + 160), l1);
+                fl = ((FloatVector) zl.lanewise(LSHL, 2).lanewise(ASHR, 26).convert(I2F, 0));
+                l0 = fl.fma(FloatVector.fromArray(F, form, a0 + xb + 176), l0);
+                l1 = fl.fma(FloatVector.fromArray(F, form, a1 + xb + 176), l1);
+                lo0 = l0.fma(sl, lo0);
+                lo1 = l1.fma(sl, lo1);
+                FloatVector fu = ((FloatVector) zh.lanewise(LSHL, 26).lanewise(ASHR, 26).convert(I2F, 0));
+                FloatVector u0 = fu.mul(FloatVector.fromArray(F, form, a0 + xb + 192));
+                FloatVector u1 = fu.mul(FloatVector.fromArray(F, form, a1 + xb + 192));
+                fu = ((FloatVector) zh.lanewise(LSHL, 18).lanewise(ASHR, 26).convert(I2F, 0));
+                u0 = fu.fma(FloatVector.fromArray(F, form, a0 + xb + 208), u0);
+                u1 = fu.fma(FloatVector.fromArray(F, form, a1 + xb + 208), u1);
+                fu = ((FloatVector) zh.lanewise(LSHL, 10).lanewise(ASHR, 26).convert(I2F, 0));
+                u0 = fu.fma(FloatVector.fromArray(F, form, a0 + xb + 224), u0);
+                u1 = fu.fma(FloatVector.fromArray(F, form, a1 + xb + 224), u1);
+                fu = ((FloatVector) zh.lanewise(LSHL, 2).lanewise(ASHR, 26).convert(I2F, 0));
+                u0 = fu.fma(FloatVector.fromArray(F, form, a0 + xb + 240), u0);
+                u1 = fu.fma(FloatVector.fromArray(F, form, a1 + xb + 240), u1);
+                hi0 = u0.fma(su, hi0);
+                hi1 = u1.fma(su, hi1);
             }
         }
-        // Ggml.sum(a0, a1, a2, a3) per vector, written out
-        FloatVector v0 = a00.add(a01).add(a02.add(a03));
-        FloatVector v1 = a10.add(a11).add(a12.add(a13));
-        FloatVector v2 = a20.add(a21).add(a22.add(a23));
-        FloatVector v3 = a30.add(a31).add(a32.add(a33));
+        // dotWide's final sums per vector, written out (calls past the inlining cutoff box)
+        FloatVector v0 = lo0.add(hi0);
+        FloatVector v1 = lo1.add(hi1);
         v0 = v0.add(v0.rearrange(Ggml.FOLD8));
         v1 = v1.add(v1.rearrange(Ggml.FOLD8));
-        v2 = v2.add(v2.rearrange(Ggml.FOLD8));
-        v3 = v3.add(v3.rearrange(Ggml.FOLD8));
         v0 = v0.add(v0.rearrange(Ggml.FOLD4));
         v1 = v1.add(v1.rearrange(Ggml.FOLD4));
-        v2 = v2.add(v2.rearrange(Ggml.FOLD4));
-        v3 = v3.add(v3.rearrange(Ggml.FOLD4));
         v0 = v0.add(v0.rearrange(Ggml.FOLD2));
         v1 = v1.add(v1.rearrange(Ggml.FOLD2));
-        v2 = v2.add(v2.rearrange(Ggml.FOLD2));
-        v3 = v3.add(v3.rearrange(Ggml.FOLD2));
         v0 = v0.add(v0.rearrange(Ggml.FOLD1));
         v1 = v1.add(v1.rearrange(Ggml.FOLD1));
-        v2 = v2.add(v2.rearrange(Ggml.FOLD1));
-        v3 = v3.add(v3.rearrange(Ggml.FOLD1));
-        y[yOffset] = v0.lane(0);
-        y[yOffset + yStride] = v1.lane(0);
-        y[yOffset + 2 * yStride] = v2.lane(0);
-        y[yOffset + 3 * yStride] = v3.lane(0);
+        y[y0] = v0.lane(0);
+        y[y1] = v1.lane(0);
     }
 
     /**
@@ -414,7 +504,7 @@ final class Q6_KFormat implements TensorFormat {
     // Prepared rows serve batches on 8-lane (256-bit) CPUs; with 16 lanes dot4 decodes in registers instead.
     @Override
     public int preparedRowLength(int n) {
-        return KQuants.VECTOR ? n : 0;
+        return KQuants.VECTOR && !WIDE ? n : 0;
     }
 
     @Override
@@ -425,7 +515,7 @@ final class Q6_KFormat implements TensorFormat {
 
     /** dotVector's second FMA per weight, on a prepared row: the same operations in the same order. */
     @Override
-    public float dotPrepared(float[] row, int rowOffset, float[] x, int xOffset, float[] sums, int sumsOffset, int n) {
+    public float dotPrepared(float[] row, int rowOffset, float[] x, int xOffset, float[] form, int formOffset, int n) {
         FloatVector a0 = FloatVector.zero(F);
         FloatVector a1 = FloatVector.zero(F);
         FloatVector a2 = FloatVector.zero(F);

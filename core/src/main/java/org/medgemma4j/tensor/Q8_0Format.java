@@ -64,11 +64,11 @@ public final class Q8_0Format implements TensorFormat {
      * by the four x with dotVector's operations per vector (bit for bit its result).
      */
     @Override
-    public void dot4(MemorySegment w, long offset, float[] x, int xOffset, int xStride, float[] sums, int sumsOffset,
-            int sumsStride, int n, float[] y, int yOffset, int yStride) {
+    public void dot4(MemorySegment w, long offset, float[] x, int xOffset, int xStride, float[] form, int formOffset,
+            int formStride, int n, float[] y, int yOffset, int yStride) {
         Ggml.checkBlocks(GgmlType.Q8_0, n);
         if (L != 16) {
-            TensorFormat.super.dot4(w, offset, x, xOffset, xStride, sums, sumsOffset, sumsStride, n, y, yOffset, yStride);
+            TensorFormat.super.dot4(w, offset, x, xOffset, xStride, form, formOffset, formStride, n, y, yOffset, yStride);
             return;
         }
         int x1 = xStride;
@@ -118,7 +118,7 @@ public final class Q8_0Format implements TensorFormat {
 
     /** dotVector on a prepared row: the same operations in the same order. */
     @Override
-    public float dotPrepared(float[] row, int o, float[] x, int xOffset, float[] sums, int sumsOffset, int n) {
+    public float dotPrepared(float[] row, int o, float[] x, int xOffset, float[] form, int formOffset, int n) {
         FloatVector acc = FloatVector.zero(FS);
         for (int b = 0; b < n / QK; b++) {
             int r = o + b * QK;

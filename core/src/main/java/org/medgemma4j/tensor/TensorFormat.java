@@ -21,25 +21,30 @@ public interface TensorFormat {
     float dot(MemorySegment weights, long offset, float[] x, int xOffset, int n);
 
     /**
-     * How many floats {@link #activationSums} writes for {@code n} activations (0: this format's
-     * {@link #dotRows} needs none).
+     * How many floats {@link #activationForm} writes for {@code n} activations (0: this format's kernels
+     * read x as it is).
      */
-    default int activationSumsLength(int n) {
+    default int activationFormLength(int n) {
         return 0;
     }
 
-    /** Per-block sums of the activations that {@link #dotRows} uses (computed once per vector, shared by all rows). */
-    default void activationSums(float[] x, int xOffset, int n, float[] out, int outOffset) {
+    /**
+     * The activations as this format's kernels read them, computed once per vector and shared by every row
+     * (ggml converts activations to a weight type's vec_dot_type the same way): x in the order in which the
+     * kernels decode weights, and per-block sums. A format with a form reads the activations only from it in
+     * {@link #dotRows} and {@link #dot4} (their x arguments may then be the unrounded activations).
+     */
+    default void activationForm(float[] x, int xOffset, int n, float[] out, int outOffset) {
     }
 
     /**
      * {@code y[yOffset + i] = dot(row i)} for {@code count} rows stored {@code rowBytes} apart from {@code offset},
-     * with {@code sums} from {@link #activationSums} of the same x. Gives for every row exactly what
+     * with {@code form} the {@link #activationForm} of the same x. Gives for every row exactly what
      * {@link #dot} gives (results do not depend on how rows are grouped or split across threads); formats
      * override it with kernels that compute several rows per pass over x.
      */
     default void dotRows(MemorySegment weights, long offset, long rowBytes, int count, float[] x, int xOffset,
-            float[] sums, int sumsOffset, int n, float[] y, int yOffset) {
+            float[] form, int formOffset, int n, float[] y, int yOffset) {
         for (int i = 0; i < count; i++) {
             y[yOffset + i] = dot(weights, offset + i * rowBytes, x, xOffset, n);
         }
@@ -54,14 +59,14 @@ public interface TensorFormat {
     }
 
     /**
-     * {@link #dotRows} of one stored row with four vectors (x at {@code xOffset + t * xStride}, sums at
-     * {@code sumsOffset + t * sumsStride}, results to {@code y[yOffset + t * yStride]}, t = 0..3); every
+     * {@link #dotRows} of one stored row with four vectors (x at {@code xOffset + t * xStride}, its form at
+     * {@code formOffset + t * formStride}, results to {@code y[yOffset + t * yStride]}, t = 0..3); every
      * result is bit for bit what dotRows gives for that vector.
      */
-    default void dot4(MemorySegment weights, long offset, float[] x, int xOffset, int xStride, float[] sums,
-            int sumsOffset, int sumsStride, int n, float[] y, int yOffset, int yStride) {
+    default void dot4(MemorySegment weights, long offset, float[] x, int xOffset, int xStride, float[] form,
+            int formOffset, int formStride, int n, float[] y, int yOffset, int yStride) {
         for (int t = 0; t < 4; t++) {
-            dotRows(weights, offset, 0, 1, x, xOffset + t * xStride, sums, sumsOffset + t * sumsStride, n, y,
+            dotRows(weights, offset, 0, 1, x, xOffset + t * xStride, form, formOffset + t * formStride, n, y,
                     yOffset + t * yStride);
         }
     }
@@ -83,21 +88,21 @@ public interface TensorFormat {
     }
 
     /** {@link #dot} of a prepared row with x: bit for bit the same result. */
-    default float dotPrepared(float[] row, int rowOffset, float[] x, int xOffset, float[] sums, int sumsOffset, int n) {
+    default float dotPrepared(float[] row, int rowOffset, float[] x, int xOffset, float[] form, int formOffset, int n) {
         throw new UnsupportedOperationException();
     }
 
     /**
      * {@link #dotPrepared} of one prepared row with four vectors at once (x at {@code xOffset + t * xStride},
-     * sums at {@code sumsOffset + t * sumsStride}, results to {@code y[yOffset + t * yStride]}, t = 0..3):
+     * its form at {@code formOffset + t * formStride}, results to {@code y[yOffset + t * yStride]}, t = 0..3):
      * each prepared weight is loaded once for the four, and every result is bit for bit its
      * {@link #dotPrepared}.
      */
-    default void dotPrepared4(float[] row, int rowOffset, float[] x, int xOffset, int xStride, float[] sums,
-            int sumsOffset, int sumsStride, int n, float[] y, int yOffset, int yStride) {
+    default void dotPrepared4(float[] row, int rowOffset, float[] x, int xOffset, int xStride, float[] form,
+            int formOffset, int formStride, int n, float[] y, int yOffset, int yStride) {
         for (int t = 0; t < 4; t++) {
-            y[yOffset + t * yStride] = dotPrepared(row, rowOffset, x, xOffset + t * xStride, sums,
-                    sumsOffset + t * sumsStride, n);
+            y[yOffset + t * yStride] = dotPrepared(row, rowOffset, x, xOffset + t * xStride, form,
+                    formOffset + t * formStride, n);
         }
     }
 

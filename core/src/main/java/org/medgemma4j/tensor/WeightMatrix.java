@@ -61,49 +61,67 @@ public final class WeightMatrix {
 
     /**
      * For {@code n} activation vectors stored back to back in x (stride cols) computes the products into y
-     * (stride rows), rows [from, to), with {@code sums} the format's {@link TensorFormat#activationSums} of each
-     * vector (stride {@link #sumsLength}). Rows go in groups of {@link #ROW_GROUP}: each group is read once and
+     * (stride rows), rows [from, to), with {@code form} the format's {@link TensorFormat#activationForm} of each
+     * vector (stride {@link #formLength}). Rows go in groups of {@link #ROW_GROUP}: each group is read once and
      * reused for every vector while it is in cache, and the format's kernel computes its rows together.
      */
-    public void matMul(float[] x, int n, float[] sums, float[] y, int from, int to) {
-        matMulAt(x, n, sums, 0, y, from, to);
+    public void matMul(float[] x, int n, float[] form, float[] y, int from, int to) {
+        matMulAt(x, n, form, 0, y, from, to);
     }
 
     /** Rows a kernel call covers: a few rows' weights stay in L1 while they meet every vector of a batch. */
     public static final int ROW_GROUP = 16;
 
-    /** Floats of per-vector activation sums the format's kernels use. */
-    public int sumsLength() {
-        return format.activationSumsLength(cols);
+    /** Floats of the per-vector activation form the format's kernels read. */
+    public int formLength() {
+        return format.activationFormLength(cols);
     }
 
     /** Scratch floats {@link #matMul(WorkerPool, float[], int, float[], float[])} needs for n vectors of width cols. */
     public static int scratchLength(int n, int cols) {
-        return n * cols + n * (cols / 16 + 1);
+        return Math.max(n * cols, n * (cols + cols / 16 + 16) + cols);
     }
+
+    private static final float[] NO_FORM = new float[0];
 
     /**
      * The full product for n vectors, rows split across the pool, with the activations first rounded as
      * llama.cpp rounds them for this weight type ({@link ActivationRounding}); {@code scratch} holds the
-     * rounded copy and the activation sums (at least {@link #scratchLength} floats).
+     * rounded copy, or, for a format whose kernels read the activations in a form of their own, that form (at
+     * least {@link #scratchLength} floats).
      */
     public void matMul(WorkerPool pool, float[] x, int n, float[] y, float[] scratch) {
-        int sl = sumsLength();
-        if (scratch.length < n * cols + n * sl) {
-            scratch = new float[n * cols + n * sl];
+        int fl = formLength();
+        boolean rounds = ActivationRounding.rounds(format.type());
+        if (fl > 0) {
+            // the kernels read only the form: each vector is rounded into the scratch's last cols floats and
+            // arranged from there, so no rounded copy of the whole batch is kept (it was 10 MB in a prefill pass)
+            int rounded = n * fl;
+            if (scratch.length < rounded + cols) {
+                scratch = new float[rounded + cols];
+            }
+            for (int t = 0; t < n; t++) {
+                if (rounds) {
+                    ActivationRounding.round(format.type(), x, t * cols, scratch, rounded, cols);
+                    format.activationForm(scratch, rounded, cols, scratch, t * fl);
+                } else {
+                    format.activationForm(x, t * cols, cols, scratch, t * fl);
+                }
+            }
+            float[] form = scratch;
+            pool.parallelFor(rows, (from, to) -> matMulAt(x, n, form, 0, y, from, to));
+            return;
         }
         float[] in = x;
-        if (ActivationRounding.rounds(format.type())) {
+        if (rounds) {
+            if (scratch.length < n * cols) {
+                scratch = new float[n * cols];
+            }
             ActivationRounding.round(format.type(), x, 0, scratch, 0, n * cols);
             in = scratch;
         }
-        float[] sums = scratch;
-        int sumsAt = n * cols;
-        for (int t = 0; t < n && sl > 0; t++) {
-            format.activationSums(in, t * cols, cols, sums, sumsAt + t * sl);
-        }
         float[] input = in;
-        pool.parallelFor(rows, (from, to) -> matMulAt(input, n, sums, sumsAt, y, from, to));
+        pool.parallelFor(rows, (from, to) -> matMulAt(input, n, NO_FORM, 0, y, from, to));
     }
 
     /** Batches of at least this many vectors decode each weight row once (to floats) for all of them. */
@@ -114,8 +132,8 @@ public final class WeightMatrix {
     // per worker thread: one tile of prepared rows (the pool's threads are persistent, so allocated once)
     private static final ThreadLocal<float[]> PREPARED = ThreadLocal.withInitial(() -> new float[0]);
 
-    private void matMulAt(float[] x, int n, float[] sums, int sumsAt, float[] y, int from, int to) {
-        int sl = sumsLength();
+    private void matMulAt(float[] x, int n, float[] form, int formAt, float[] y, int from, int to) {
+        int fl = formLength();
         if (n > 1 && format.dotsFourInRegisters()) {
             // the format decodes each weight once for four vectors, in registers: no prepared rows (for
             // fewer than four the per-vector kernel costs less than preparing)
@@ -125,12 +143,12 @@ public final class WeightMatrix {
                 int t = 0;
                 for (; t + 4 <= n; t += 4) {
                     for (int i = 0; i < count; i++) {
-                        format.dot4(data, off + i * rowBytes, x, t * cols, cols, sums, sumsAt + t * sl, sl, cols, y,
+                        format.dot4(data, off + i * rowBytes, x, t * cols, cols, form, formAt + t * fl, fl, cols, y,
                                 t * rows + r + i, rows);
                     }
                 }
                 for (; t < n; t++) {
-                    format.dotRows(data, off, rowBytes, count, x, t * cols, sums, sumsAt + t * sl, cols, y, t * rows + r);
+                    format.dotRows(data, off, rowBytes, count, x, t * cols, form, formAt + t * fl, cols, y, t * rows + r);
                 }
             }
             return;
@@ -154,16 +172,16 @@ public final class WeightMatrix {
                 // four vectors per pass over each prepared row: a row's floats are loaded once for the four
                 for (; t + 4 <= n; t += 4) {
                     for (int i = 0; i < count; i++) {
-                        format.dotPrepared4(tileBuf, i * pl, x, t * cols, cols, sums, sumsAt + t * sl, sl, cols, y,
+                        format.dotPrepared4(tileBuf, i * pl, x, t * cols, cols, form, formAt + t * fl, fl, cols, y,
                                 t * rows + r0 + i, rows);
                     }
                 }
                 for (; t < n; t++) {
                     int yo = t * rows + r0;
                     int xo = t * cols;
-                    int so = sumsAt + t * sl;
+                    int so = formAt + t * fl;
                     for (int i = 0; i < count; i++) {
-                        y[yo + i] = format.dotPrepared(tileBuf, i * pl, x, xo, sums, so, cols);
+                        y[yo + i] = format.dotPrepared(tileBuf, i * pl, x, xo, form, so, cols);
                     }
                 }
             }
@@ -173,7 +191,7 @@ public final class WeightMatrix {
             int count = Math.min(ROW_GROUP, to - r);
             long off = r * rowBytes;
             for (int t = 0; t < n; t++) {
-                format.dotRows(data, off, rowBytes, count, x, t * cols, sums, sumsAt + t * sl, cols, y, t * rows + r);
+                format.dotRows(data, off, rowBytes, count, x, t * cols, form, formAt + t * fl, cols, y, t * rows + r);
             }
         }
     }

@@ -26,10 +26,17 @@ import org.medgemma4j.testing.Oracle;
  * other ops (norms, softmax, rope, GELU) and the quantized kernels (integer block sums, repacked GEMV) still
  * differ from llama.cpp in the last bit; each such difference flips a coarse activation rounding now and then
  * (bf16 step 2^-8, 8-bit block step max/127) and the flips grow through the layers and the KV cache.
- * Measured (relative RMS, top-1): F16 0.08%, F32 0.06-0.09%, BF16 0.34% (bf16 flips), quantized 1.3-3.7%
- * with top-1 0.92-0.99. Bounds: a float format must stay closer to llama.cpp than llama.cpp's own file of
- * that format is to its F32 file, measured here in the same run (F16: about 0.2%; BF16, whose 8-bit
- * mantissa llama.cpp also imposes on the activations: larger); F32 below 0.2%; quantized 5% and 90% top-1.
+ * Measured (relative RMS): F16 0.08%, F32 0.06-0.09%, BF16 0.17-0.34% (bf16 flips), quantized 1.2-3.7%.
+ * Bounds: a float format must stay closer to llama.cpp than llama.cpp's own file of that format is to its F32
+ * file, measured here in the same run (F16: about 0.2%; BF16, whose 8-bit mantissa llama.cpp also imposes on
+ * the activations: larger); F32 below 0.2%; quantized 5%.
+ *
+ * Top-1 agreement is asserted where llama.cpp's choice is decisive: where its top token leads the runner-up by
+ * more than twice the RMS logit difference between the two engines at that position (at least half of the
+ * positions must be so), and there at least 97% must agree. On these random-weight models many positions are
+ * near ties: every disagreement seen (quantized top-1 over all positions 0.88-0.99) was at a position whose
+ * margin was below 1.9x that difference, and reordering a kernel's float sums (same accuracy against an exact
+ * sum) moved the all-position figure of tiny Q4_K_M between 0.875 and 0.958.
  */
 class FormatsOracleTest {
 
@@ -50,24 +57,24 @@ class FormatsOracleTest {
 
     static Stream<Arguments> cases() {
         return Stream.of(
-                Arguments.of(FixtureModels.TINY, "F16", OWN_DRIFT, 0.95),
-                Arguments.of(FixtureModels.TINY, "BF16", OWN_DRIFT, 0.95),
-                Arguments.of(FixtureModels.TINY, "Q8_0", 0.05, 0.90),
-                Arguments.of(FixtureModels.TINY, "Q4_0", 0.05, 0.90),
-                Arguments.of(FixtureModels.TINY, "Q4_K_M", 0.05, 0.90),
-                Arguments.of(FixtureModels.TINY, "Q5_K_M", 0.05, 0.90),
-                Arguments.of(FixtureModels.TINY, "Q6_K", 0.05, 0.90),
-                Arguments.of(FixtureModels.TINY, "Q3_K_M", 0.05, 0.90),
-                Arguments.of(FixtureModels.TINY, "Q2_K", 0.05, 0.90),
-                Arguments.of(FixtureModels.DEEP, "F32", 0.002, 0.95),
-                Arguments.of(FixtureModels.DEEP, "Q4_K_M", 0.05, 0.90),
-                Arguments.of(FixtureModels.UNTIED, "F32", 0.002, 0.95),
-                Arguments.of(FixtureModels.UNTIED, "Q8_0", 0.05, 0.90));
+                Arguments.of(FixtureModels.TINY, "F16", OWN_DRIFT),
+                Arguments.of(FixtureModels.TINY, "BF16", OWN_DRIFT),
+                Arguments.of(FixtureModels.TINY, "Q8_0", 0.05),
+                Arguments.of(FixtureModels.TINY, "Q4_0", 0.05),
+                Arguments.of(FixtureModels.TINY, "Q4_K_M", 0.05),
+                Arguments.of(FixtureModels.TINY, "Q5_K_M", 0.05),
+                Arguments.of(FixtureModels.TINY, "Q6_K", 0.05),
+                Arguments.of(FixtureModels.TINY, "Q3_K_M", 0.05),
+                Arguments.of(FixtureModels.TINY, "Q2_K", 0.05),
+                Arguments.of(FixtureModels.DEEP, "F32", 0.002),
+                Arguments.of(FixtureModels.DEEP, "Q4_K_M", 0.05),
+                Arguments.of(FixtureModels.UNTIED, "F32", 0.002),
+                Arguments.of(FixtureModels.UNTIED, "Q8_0", 0.05));
     }
 
     @ParameterizedTest(name = "{0} {1}")
     @MethodSource("cases")
-    void logitsStayCloseToLlamaCpp(Spec spec, String fileType, double maxRelRms, double minTop1) throws Exception {
+    void logitsStayCloseToLlamaCpp(Spec spec, String fileType, double maxRelRms) throws Exception {
         Path file = fileType.equals("F32") ? FixtureModels.f32(spec) : FixtureModels.quantized(spec, fileType);
         int[] ids = Logits.probeSequence(72);
         Logits oracle = Logits.fromOracle(file, ids, N_VOCAB);
@@ -85,10 +92,13 @@ class FormatsOracleTest {
             }
             Logits ours = new Logits(rows);
             double rel = ours.relativeRmsError(oracle);
-            double top1 = ours.top1Agreement(oracle);
-            System.out.printf(Locale.ROOT, "%s %s: relative RMS %.5f, top-1 %.3f%n", spec.name(), fileType, rel, top1);
+            int[] decisive = ours.decisivePositions(oracle, 2);
+            double top1 = ours.top1Agreement(oracle, decisive);
+            System.out.printf(Locale.ROOT, "%s %s: relative RMS %.5f, top-1 %.3f (all %d positions), %.3f (%d decisive)%n",
+                    spec.name(), fileType, rel, ours.top1Agreement(oracle), ids.length, top1, decisive.length);
             assertThat(rel).isLessThan(maxRelRms);
-            assertThat(top1).isGreaterThanOrEqualTo(minTop1);
+            assertThat(decisive.length).isGreaterThanOrEqualTo(ids.length / 2);
+            assertThat(top1).isGreaterThanOrEqualTo(0.97);
         }
     }
 

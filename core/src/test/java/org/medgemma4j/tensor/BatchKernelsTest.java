@@ -10,7 +10,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The speed paths of every format give bit for bit what {@link TensorFormat#dot} gives: the multi-row
- * kernels ({@link TensorFormat#dotRows} with the activation sums), the prepared-row batch kernels
+ * kernels ({@link TensorFormat#dotRows} with the activations in the format's form), the prepared-row batch kernels
  * ({@link TensorFormat#dotPrepared}), and so {@link WeightMatrix#matMul} for any batch size and any split of
  * rows across threads. Decoding one token or a batch of many must produce the same logits.
  */
@@ -50,10 +50,10 @@ class BatchKernelsTest {
             for (int i = 0; i < x.length; i++) {
                 x[i] = (float) r.nextGaussian();
             }
-            int sl = f.activationSumsLength(cols);
+            int sl = f.activationFormLength(cols);
             float[] sums = new float[Math.max(1, n * sl)];
             for (int t = 0; t < n; t++) {
-                f.activationSums(x, t * cols, cols, sums, t * sl);
+                f.activationForm(x, t * cols, cols, sums, t * sl);
             }
             float[] expected = new float[n * rows];
             for (int t = 0; t < n; t++) {

@@ -60,6 +60,38 @@ public record Logits(float[][] rows) {
         return Math.sqrt(num / den);
     }
 
+    /**
+     * The positions where the reference's top token leads its runner-up by more than {@code k} times the RMS
+     * difference between this row and the reference row: where the two engines' measured disagreement cannot
+     * turn the choice by itself. Elsewhere the top two are a near tie, and which one wins is decided by the
+     * last bits of float arithmetic (a different summation order flips it).
+     */
+    public int[] decisivePositions(Logits reference, double k) {
+        return java.util.stream.IntStream.range(0, rows.length).filter(p -> {
+            float[] ref = reference.rows[p];
+            int top = argmax(ref);
+            float second = Float.NEGATIVE_INFINITY;
+            double diff2 = 0;
+            for (int i = 0; i < ref.length; i++) {
+                double d = rows[p][i] - ref[i];
+                diff2 += d * d;
+                if (i != top && ref[i] > second) {
+                    second = ref[i];
+                }
+            }
+            return ref[top] - second > k * Math.sqrt(diff2 / ref.length);
+        }).toArray();
+    }
+
+    /** Fraction of the given positions whose argmax agrees. */
+    public double top1Agreement(Logits reference, int[] positions) {
+        int same = 0;
+        for (int p : positions) {
+            same += argmax(rows[p]) == argmax(reference.rows[p]) ? 1 : 0;
+        }
+        return positions.length == 0 ? 0 : (double) same / positions.length;
+    }
+
     /** Fraction of positions whose argmax agrees. */
     public double top1Agreement(Logits reference) {
         int same = 0;

@@ -71,10 +71,10 @@ public class KernelBench {
         for (int i = 0; i < x.length; i++) {
             x[i] = (float) r.nextGaussian();
         }
-        sl = f.activationSumsLength(COLS);
+        sl = f.activationFormLength(COLS);
         sums = new float[Math.max(1, TOKENS * sl)];
         for (int t2 = 0; t2 < TOKENS; t2++) {
-            f.activationSums(x, t2 * COLS, COLS, sums, t2 * sl);
+            f.activationForm(x, t2 * COLS, COLS, sums, t2 * sl);
         }
         y = new float[TOKENS * ROWS];
         prepared = new float[Math.max(1, f.preparedRowLength(COLS))];
