@@ -17,7 +17,6 @@ import java.lang.foreign.MemorySegment;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShuffle;
 
 /**
@@ -140,7 +139,6 @@ final class Q6_KFormat implements TensorFormat {
     private static final VectorShuffle<Float> SCALES01 = VectorShuffle.fromOp(F, i -> 4 + i / 4);
     private static final VectorShuffle<Float> SCALES10 = VectorShuffle.fromOp(F, i -> 8 + i / 4);
     private static final VectorShuffle<Float> SCALES11 = VectorShuffle.fromOp(F, i -> 12 + i / 4);
-    private static final VectorShuffle<Float> NEXT8 = VectorShuffle.fromOp(F, i -> (i + 8) % F.length());
 
     /**
      * The activations come in {@link #activationForm} (x in kernel order, at {@code a}). q - 32 comes out of
