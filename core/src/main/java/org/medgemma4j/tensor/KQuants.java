@@ -330,4 +330,15 @@ final class KQuants {
             throw new IllegalArgumentException(n + " is not a whole number of " + QK_K + "-element blocks");
         }
     }
+
+    /** x in a kernel's order: value {@code order[k]} of each 256-value block goes to position k of that block. */
+    static void permuteBlocks(int[] order, float[] x, int xOffset, int n, float[] out, int outOffset) {
+        for (int b = 0; b < n / QK_K; b++) {
+            int xb = xOffset + b * QK_K;
+            int o = outOffset + b * QK_K;
+            for (int k = 0; k < QK_K; k++) {
+                out[o + k] = x[xb + order[k]];
+            }
+        }
+    }
 }

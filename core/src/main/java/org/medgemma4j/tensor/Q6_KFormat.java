@@ -106,13 +106,7 @@ final class Q6_KFormat implements TensorFormat {
         if (!WIDE) {
             return;
         }
-        for (int b = 0; b < n / QK_K; b++) {
-            int xb = xOffset + b * QK_K;
-            int o = outOffset + b * QK_K;
-            for (int k = 0; k < QK_K; k++) {
-                out[o + k] = x[xb + KERNEL_ORDER[k]];
-            }
-        }
+        KQuants.permuteBlocks(KERNEL_ORDER, x, xOffset, n, out, outOffset);
     }
 
     @Override
