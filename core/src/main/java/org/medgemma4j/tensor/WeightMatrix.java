@@ -59,16 +59,6 @@ public final class WeightMatrix {
         }
     }
 
-    /**
-     * For {@code n} activation vectors stored back to back in x (stride cols) computes the products into y
-     * (stride rows), rows [from, to), with {@code form} the format's {@link TensorFormat#activationForm} of each
-     * vector (stride {@link #formLength}). Rows go in groups of {@link #ROW_GROUP}: each group is read once and
-     * reused for every vector while it is in cache, and the format's kernel computes its rows together.
-     */
-    public void matMul(float[] x, int n, float[] form, float[] y, int from, int to) {
-        matMulAt(x, n, form, 0, y, from, to);
-    }
-
     /** Rows a kernel call covers: a few rows' weights stay in L1 while they meet every vector of a batch. */
     public static final int ROW_GROUP = 16;
 
@@ -132,6 +122,12 @@ public final class WeightMatrix {
     // per worker thread: one tile of prepared rows (the pool's threads are persistent, so allocated once)
     private static final ThreadLocal<float[]> PREPARED = ThreadLocal.withInitial(() -> new float[0]);
 
+    /**
+     * For {@code n} activation vectors stored back to back in x (stride cols) computes the products into y
+     * (stride rows), rows [from, to), with {@code form} the format's {@link TensorFormat#activationForm} of each
+     * vector (stride {@link #formLength}, from {@code formAt}). Rows go in groups of {@link #ROW_GROUP}: each
+     * group is read once and reused for every vector while it is in cache.
+     */
     private void matMulAt(float[] x, int n, float[] form, int formAt, float[] y, int from, int to) {
         int fl = formLength();
         if (n > 1 && format.dotsFourInRegisters()) {
