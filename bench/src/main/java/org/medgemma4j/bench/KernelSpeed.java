@@ -16,7 +16,9 @@ import org.medgemma4j.tensor.WorkerPool;
 /**
  * Decode-shaped kernel speed on a real file: for each weight type, one matrix-vector product over every
  * 2-D tensor of that type in turn (so the weights stream from memory, as in a decode step), reported in
- * GB/s of weights read. Usage: kernels MODEL [-t T] [-s SECONDS] [-n TOKENS].
+ * GB/s of weights read (times the tokens of a pass). Usage: kernels MODEL [-t T] [-s SECONDS] [-n TOKENS]
+ * [--kind step|prompt]: the tokens of a pass as next-token steps (the decode kernels, the default) or as prompt
+ * tokens (rows decoded once and multiplied with all of them).
  */
 public final class KernelSpeed {
 
@@ -28,6 +30,7 @@ public final class KernelSpeed {
         int threads = 2;
         double seconds = 5;
         int tokens = 1;
+        boolean prompt = false;
         String only = null; // a tensor name part: e.g. "blk.0.attn_q" keeps one matrix in cache
         for (int i = 1; i + 1 < args.length; i += 2) {
             switch (args[i]) {
@@ -35,6 +38,11 @@ public final class KernelSpeed {
                 case "-s" -> seconds = Double.parseDouble(args[i + 1]);
                 case "-n" -> tokens = Integer.parseInt(args[i + 1]);
                 case "--only" -> only = args[i + 1];
+                case "--kind" -> prompt = switch (args[i + 1]) {
+                    case "step" -> false;
+                    case "prompt" -> true;
+                    default -> throw new IllegalArgumentException("--kind step or prompt, not " + args[i + 1]);
+                };
                 default -> throw new IllegalArgumentException(args[i]);
             }
         }
@@ -65,7 +73,7 @@ public final class KernelSpeed {
                 boolean timing = false;
                 while (true) {
                     for (WeightMatrix m : ms) {
-                        m.matMul(pool, x, tokens, y, scratch);
+                        m.matMul(pool, x, tokens, prompt ? 0 : tokens, y, scratch);
                         if (timing) {
                             bytes += m.byteSize();
                         }
@@ -76,8 +84,8 @@ public final class KernelSpeed {
                         tStart = now;
                     } else if (timing && now >= end) {
                         double s = (now - tStart) / 1e9;
-                        System.out.printf(Locale.ROOT, "%-6s %3d matrices  %6.2f GB/s of weights  (%d tokens per pass, %d threads)%n",
-                                e.getKey(), ms.size(), bytes / s / 1e9 * tokens, tokens, threads);
+                        System.out.printf(Locale.ROOT, "%-6s %3d matrices  %6.2f GB/s of weights  (%d %s per pass, %d threads)%n",
+                                e.getKey(), ms.size(), bytes / s / 1e9 * tokens, tokens, prompt ? "prompt tokens" : "steps", threads);
                         break;
                     }
                 }

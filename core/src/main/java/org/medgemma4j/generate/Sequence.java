@@ -111,6 +111,14 @@ public final class Sequence implements AutoCloseable {
     }
 
     /**
+     * Whether the pending input is the token sampled last (a next-token step) rather than prompt tokens: the
+     * two are computed differently ({@link Gemma3Inference#forward(int[], int[], KvCache[], float[][], int, int)}).
+     */
+    public boolean stepping() {
+        return cached >= promptLength;
+    }
+
+    /**
      * Puts up to {@code room} pending tokens into a batch from index {@code at}: their ids, positions and this
      * sequence's cache, with a logits row for the last pending token only. Returns how many were put.
      */

@@ -62,8 +62,9 @@ public final class Session implements AutoCloseable {
     public GenerationResult generate(int[] prompt, GenerationOptions options, TokenStream out) {
         sequence.start(prompt, options, out);
         while (!sequence.finished()) {
+            boolean step = sequence.stepping();
             int n = sequence.feed(ids, positions, caches, rows, 0, inference.maxBatch());
-            inference.forward(ids, positions, caches, rows, n);
+            inference.forward(ids, positions, caches, rows, step ? n : 0, n);
             sequence.evaluated();
         }
         return sequence.result();

@@ -4,10 +4,15 @@ import org.medgemma4j.tensor.WeightMatrix;
 import org.medgemma4j.tensor.WorkerPool;
 
 /**
- * The Gemma 3 forward pass (llama.cpp src/models/gemma3.cpp) over a batch of tokens: many prompt tokens
- * of one sequence, or the next token of many sequences (continuous batching), each token appending to
- * its own sequence's KV cache. Every weight matrix is read once per pass for the whole batch. Buffers
- * are allocated once for the largest batch; one pass at a time.
+ * The Gemma 3 forward pass (llama.cpp src/models/gemma3.cpp) over a batch of tokens: the next token of
+ * many sequences (continuous batching) and prompt tokens, each token appending to its own sequence's KV
+ * cache. Every weight matrix is read once per pass for the whole batch. Buffers are allocated once for the
+ * largest batch; one pass at a time.
+ *
+ * <p>A token's results never depend on the batch it is in. Next-token steps take the decode kernels (a
+ * sequence decoded beside others gets bit for bit what it gets alone); prompt tokens take the batched
+ * matrix product (a prompt gives the same cache and logits however it is split into passes). See
+ * {@link WeightMatrix#matMul}.
  *
  * <pre>
  * x = embd[token] * sqrt(d)
@@ -94,9 +99,9 @@ public final class Gemma3Inference {
     }
 
     /**
-     * Runs {@code count} tokens of one sequence, {@code tokens[offset..]}, at positions start, start+1, ... and
-     * returns the logits of the last one (into {@code logits}, n_vocab floats) or, when {@code allLogits} is a
-     * [count][n_vocab] array, of every one.
+     * Runs {@code count} prompt tokens of one sequence, {@code tokens[offset..]}, at positions start, start+1, ...
+     * and returns the logits of the last one (into {@code logits}, n_vocab floats) or, when {@code allLogits} is
+     * a [count][n_vocab] array, of every one.
      */
     public void forward(KvCache cache, int[] tokens, int offset, int count, int start, float[] logits, float[][] allLogits) {
         checkBatch(count);
@@ -106,16 +111,30 @@ public final class Gemma3Inference {
             caches[t] = cache;
             rowLogits[t] = allLogits != null ? allLogits[t] : t == count - 1 ? logits : null;
         }
-        forward(ids, positions, caches, rowLogits, count);
+        forward(ids, positions, caches, rowLogits, 0, count);
+    }
+
+    /** Runs one next-token step of one sequence: {@code token} at {@code position}, its logits into {@code logits}. */
+    public void step(KvCache cache, int token, int position, float[] logits) {
+        ids[0] = token;
+        positions[0] = position;
+        caches[0] = cache;
+        rowLogits[0] = logits;
+        forward(ids, positions, caches, rowLogits, 1, 1);
     }
 
     /**
      * Runs a batch: token i goes to position {@code positions[i]} of the sequence whose cache is
      * {@code caches[i]}; where {@code logits[i]} is not null it receives that token's n_vocab logits.
-     * Tokens of one sequence must come in position order, each right after the last cached one.
+     * Tokens [0, steps) are next-token steps (one per sequence: the token sampled last), the others prompt
+     * tokens; the two kinds are computed differently (see the class comment). Tokens of one sequence must
+     * come in position order, each right after the last cached one.
      */
-    public void forward(int[] tokens, int[] positions, KvCache[] caches, float[][] logits, int count) {
+    public void forward(int[] tokens, int[] positions, KvCache[] caches, float[][] logits, int steps, int count) {
         checkBatch(count);
+        if (steps < 0 || steps > count) {
+            throw new IllegalArgumentException(steps + " next-token steps in a pass of " + count + " tokens");
+        }
         int d = c.embeddingLength();
         int half = c.keyLength() / 2;
         for (int t = 0; t < count; t++) {
@@ -138,9 +157,11 @@ public final class Gemma3Inference {
             globalRope.angles(positions[t], cosGlobal, sinGlobal, t * half);
         }
         for (int l = 0; l < c.blockCount(); l++) {
-            layer(l, count, positions, caches);
+            layer(l, count, steps, positions, caches);
         }
-        // logits only for the tokens that want them: their normalised rows gathered, one product, scattered back
+        // logits only for the tokens that want them: their normalised rows gathered, one product, scattered back.
+        // Every logits row takes the decode kernels, whatever its token's kind: a prompt's last token is
+        // evaluated alone or with others depending on what the cache held, and its logits must not change.
         int n = 0;
         for (int t = 0; t < count; t++) {
             if (logits[t] != null) {
@@ -154,13 +175,13 @@ public final class Gemma3Inference {
         if (n == 1) {
             for (int t = 0; t < count; t++) {
                 if (logits[t] != null) {
-                    matMul(w.output, xn, 1, logits[t]);
+                    matMul(w.output, xn, 1, 1, logits[t]);
                 }
             }
             return;
         }
         float[] flat = new float[n * vocab];
-        matMul(w.output, xn, n, flat);
+        matMul(w.output, xn, n, n, flat);
         for (int t = 0, r = 0; t < count; t++) {
             if (logits[t] != null) {
                 System.arraycopy(flat, r++ * vocab, logits[t], 0, vocab);
@@ -174,16 +195,16 @@ public final class Gemma3Inference {
         }
     }
 
-    private void layer(int l, int n, int[] positions, KvCache[] caches) {
+    private void layer(int l, int n, int steps, int[] positions, KvCache[] caches) {
         Gemma3Weights.Layer L = w.layers.get(l);
         int d = c.embeddingLength();
         float eps = c.rmsEps();
         for (int t = 0; t < n; t++) {
             RmsNorm.apply(x, t * d, L.attnNorm(), xn, t * d, d, eps);
         }
-        matMul(L.q(), xn, n, q);
-        matMul(L.k(), xn, n, k);
-        matMul(L.v(), xn, n, v);
+        matMul(L.q(), xn, n, steps, q);
+        matMul(L.k(), xn, n, steps, k);
+        matMul(L.v(), xn, n, steps, v);
 
         boolean sliding = c.isSliding(l);
         float[] cos = sliding ? cosLocal : cosGlobal;
@@ -224,7 +245,7 @@ public final class Gemma3Inference {
                 a.attend(caches[t], l, q, t * hq + h * hd, (h / group) * hd, lo, pos, att, t * heads * dv + h * dv);
             }
         });
-        matMul(L.attnOutput(), att, n, proj);
+        matMul(L.attnOutput(), att, n, steps, proj);
         for (int t = 0; t < n; t++) {
             RmsNorm.apply(proj, t * d, L.postAttentionNorm(), proj, t * d, d, eps);
             for (int i = 0; i < d; i++) {
@@ -232,11 +253,11 @@ public final class Gemma3Inference {
             }
             RmsNorm.apply(x, t * d, L.ffnNorm(), xn, t * d, d, eps);
         }
-        matMul(L.gate(), xn, n, gate);
-        matMul(L.up(), xn, n, up);
+        matMul(L.gate(), xn, n, steps, gate);
+        matMul(L.up(), xn, n, steps, up);
         int ff = c.feedForwardLength();
         pool.parallelFor(n * ff, (from, to) -> Gelu.gatedInPlace(gate, up, from, to));
-        matMul(L.down(), gate, n, proj);
+        matMul(L.down(), gate, n, steps, proj);
         for (int t = 0; t < n; t++) {
             RmsNorm.apply(proj, t * d, L.postFfwNorm(), proj, t * d, d, eps);
             for (int i = 0; i < d; i++) {
@@ -245,7 +266,7 @@ public final class Gemma3Inference {
         }
     }
 
-    private void matMul(WeightMatrix m, float[] in, int n, float[] out) {
-        m.matMul(pool, in, n, out, rounded);
+    private void matMul(WeightMatrix m, float[] in, int n, int steps, float[] out) {
+        m.matMul(pool, in, n, steps, out, rounded);
     }
 }

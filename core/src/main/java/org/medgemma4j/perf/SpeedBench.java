@@ -82,7 +82,6 @@ public final class SpeedBench {
             Gemma3Inference inference = new Gemma3Inference(model, KvCacheType.F16, pool, batch);
             long kvBytes = KvCache.bytesFor(model.config(), ctx, batch, KvCacheType.F16);
             float[] logits = new float[nVocab];
-            int[] one = new int[1];
             double[] pp = new double[reps];
             double[] tg = new double[reps];
             try (KvCache cache = inference.newCache(ctx)) {
@@ -94,8 +93,7 @@ public final class SpeedBench {
                     }
                     long t1 = System.nanoTime();
                     for (int i = 0; i < gen; i++) {
-                        one[0] = (int) (1000 + ((long) i * 104729) % span);
-                        inference.forward(cache, one, 0, 1, prompt + i, logits, null);
+                        inference.step(cache, (int) (1000 + ((long) i * 104729) % span), prompt + i, logits);
                     }
                     long t2 = System.nanoTime();
                     pp[r] = prompt / ((t1 - t0) / 1e9);

@@ -113,6 +113,47 @@ final class Q4_KFormat implements TensorFormat {
         java.util.Arrays.fill(out, sums + n / 32, sums + n / 32 + 8, 0f);
     }
 
+    /**
+     * dequantize's d*sc*q - dmin*m (a product, then a difference, as ggml rounds them) in kernel order: nibble
+     * p of a 64-byte group's 16 ints, looked up as a float, lands at 128g + 16p of the block, its lanes in
+     * sub-blocks 4g + p%2 (lanes 0-7) and 4g + 2 + p%2 (lanes 8-15).
+     */
+    @Override
+    public void dequantizeInFormOrder(MemorySegment w, long offset, float[] dst, int dstOffset, int n) {
+        KQuants.checkBlocks(n);
+        if (!WIDE) {
+            dequantize(w, offset, dst, dstOffset, n);
+            return;
+        }
+        for (int b = 0; b < n / QK_K; b++) {
+            long bo = offset + (long) b * BLOCK_BYTES;
+            long s8 = w.get(KQuants.LONG, bo + SCALES);
+            int u2 = w.get(KQuants.INT, bo + SCALES + 8);
+            FloatVector sv = ((FloatVector) LongVector.broadcast(LongVector.SPECIES_128, scales8((int) s8, u2))
+                    .reinterpretAsBytes().convertShape(ZERO_EXTEND_B2I, KQuants.I, 0).convert(I2F, 0))
+                    .mul(Float.float16ToFloat(w.get(KQuants.F16, bo)));
+            FloatVector mv = ((FloatVector) LongVector.broadcast(LongVector.SPECIES_128, mins8((int) (s8 >>> 32), u2))
+                    .reinterpretAsBytes().convertShape(ZERO_EXTEND_B2I, KQuants.I, 0).convert(I2F, 0))
+                    .mul(Float.float16ToFloat(w.get(KQuants.F16, bo + 2)));
+            for (int g = 0; g < 2; g++) {
+                IntVector q = IntVector.fromMemorySegment(KQuants.I, w, bo + QS + 64 * g, KQuants.LE);
+                VectorShuffle<Float> low = g == 0 ? LOW0 : LOW1;
+                VectorShuffle<Float> high = g == 0 ? HIGH0 : HIGH1;
+                FloatVector dl = sv.rearrange(low);
+                FloatVector ml = mv.rearrange(low);
+                FloatVector dh = sv.rearrange(high);
+                FloatVector mh = mv.rearrange(high);
+                int o = dstOffset + b * QK_K + 128 * g;
+                for (int p = 0; p < 8; p += 2) {
+                    q.lanewise(LSHR, 4 * p).selectFrom(NIBBLE_FLOATS).reinterpretAsFloats().mul(dl).sub(ml)
+                            .intoArray(dst, o + 16 * p);
+                    q.lanewise(LSHR, 4 * p + 4).selectFrom(NIBBLE_FLOATS).reinterpretAsFloats().mul(dh).sub(mh)
+                            .intoArray(dst, o + 16 * p + 16);
+                }
+            }
+        }
+    }
+
     @Override
     public void dotRows(MemorySegment w, long offset, long rowBytes, int count, float[] x, int xOffset,
             float[] form, int formOffset, int n, float[] y, int yOffset) {

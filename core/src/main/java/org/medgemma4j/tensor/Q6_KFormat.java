@@ -109,6 +109,42 @@ final class Q6_KFormat implements TensorFormat {
         KQuants.permuteBlocks(KERNEL_ORDER, x, xOffset, n, out, outOffset);
     }
 
+    /**
+     * dequantize's (d*sc)*(q-32) in kernel order: byte t of the merged 6-bit ints of half h, part p (low or high
+     * nibbles) lands at 128h + 64p + 16t of the block, lane i in sub-block 8h + 4p + i/4.
+     */
+    @Override
+    public void dequantizeInFormOrder(MemorySegment w, long offset, float[] dst, int dstOffset, int n) {
+        KQuants.checkBlocks(n);
+        if (!WIDE) {
+            dequantize(w, offset, dst, dstOffset, n);
+            return;
+        }
+        for (int b = 0; b < n / QK_K; b++) {
+            long bo = offset + (long) b * BLOCK_BYTES;
+            FloatVector sv = ((FloatVector) ByteVector.fromMemorySegment(KQuants.B, w, bo + SCALES, KQuants.LE)
+                    .convertShape(B2I, KQuants.I, 0).convert(I2F, 0))
+                    .mul(Float.float16ToFloat(w.get(KQuants.F16, bo + D)));
+            IntVector qh = IntVector.fromMemorySegment(KQuants.I, w, bo + QH, KQuants.LE);
+            IntVector qh2 = qh.lanewise(LSHR, 2);
+            for (int h = 0; h < 2; h++) {
+                IntVector ql = IntVector.fromMemorySegment(KQuants.I, w, bo + 64 * h, KQuants.LE);
+                IntVector hb = (h == 0 ? HIGH_BITS0 : HIGH_BITS1).selectFrom(qh, qh2);
+                IntVector zl = ql.and(0x0F0F0F0F).or(hb.lanewise(LSHL, 4).and(0x30303030)).lanewise(XOR, 0x20202020);
+                IntVector zh = ql.lanewise(LSHR, 4).and(0x0F0F0F0F).or(hb.and(0x30303030)).lanewise(XOR, 0x20202020);
+                FloatVector sl = sv.rearrange(h == 0 ? SCALES00 : SCALES10);
+                FloatVector su = sv.rearrange(h == 0 ? SCALES01 : SCALES11);
+                int o = dstOffset + b * QK_K + 128 * h;
+                for (int t = 0; t < 4; t++) {
+                    sl.mul((FloatVector) zl.lanewise(LSHL, 26 - 8 * t).lanewise(ASHR, 26).convert(I2F, 0))
+                            .intoArray(dst, o + 16 * t);
+                    su.mul((FloatVector) zh.lanewise(LSHL, 26 - 8 * t).lanewise(ASHR, 26).convert(I2F, 0))
+                            .intoArray(dst, o + 64 + 16 * t);
+                }
+            }
+        }
+    }
+
     @Override
     public void dotRows(MemorySegment w, long offset, long rowBytes, int count, float[] x, int xOffset,
             float[] form, int formOffset, int n, float[] y, int yOffset) {

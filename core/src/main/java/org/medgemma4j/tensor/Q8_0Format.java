@@ -27,6 +27,13 @@ public final class Q8_0Format implements TensorFormat {
         for (int b = 0; b < n / QK; b++) {
             long o = offset + (long) b * BLOCK;
             float d = Ggml.f16(src, o);
+            if (L == 16) {
+                // q*d exactly as below, 16 at a time (prompt batches decode every row they multiply)
+                FloatVector dv = FloatVector.broadcast(FS, d);
+                Ggml.toFloats(Ggml.bytes(src, o + 2)).mul(dv).intoArray(dst, dstOffset + b * QK);
+                Ggml.toFloats(Ggml.bytes(src, o + 18)).mul(dv).intoArray(dst, dstOffset + b * QK + 16);
+                continue;
+            }
             for (int j = 0; j < QK; j++) {
                 dst[dstOffset + b * QK + j] = src.get(ValueLayout.JAVA_BYTE, o + 2 + j) * d;
             }

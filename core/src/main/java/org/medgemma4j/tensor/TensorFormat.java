@@ -38,6 +38,16 @@ public interface TensorFormat {
     }
 
     /**
+     * The {@code n} weights at {@code offset} as floats, each exactly as {@link #dequantize} gives it, in the order
+     * in which this format's {@link #activationForm} holds x (storage order when it has no form): such a row
+     * meets the form's first {@code n} floats, or the rounded x, in a plain dot product. Prompt batches decode
+     * rows this way once and multiply them with every token ({@link WeightMatrix}).
+     */
+    default void dequantizeInFormOrder(MemorySegment src, long offset, float[] dst, int dstOffset, int n) {
+        dequantize(src, offset, dst, dstOffset, n);
+    }
+
+    /**
      * {@code y[yOffset + i] = dot(row i)} for {@code count} rows stored {@code rowBytes} apart from {@code offset},
      * with {@code form} the {@link #activationForm} of the same x. Gives for every row exactly what
      * {@link #dot} gives (results do not depend on how rows are grouped or split across threads); formats

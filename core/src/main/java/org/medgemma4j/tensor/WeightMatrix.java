@@ -67,7 +67,7 @@ public final class WeightMatrix {
         return format.activationFormLength(cols);
     }
 
-    /** Scratch floats {@link #matMul(WorkerPool, float[], int, float[], float[])} needs for n vectors of width cols. */
+    /** Scratch floats {@link #matMul} needs for n vectors of width cols. */
     public static int scratchLength(int n, int cols) {
         return Math.max(n * cols, n * (cols + cols / 16 + 16) + cols);
     }
@@ -79,8 +79,19 @@ public final class WeightMatrix {
      * llama.cpp rounds them for this weight type ({@link ActivationRounding}); {@code scratch} holds the
      * rounded copy, or, for a format whose kernels read the activations in a form of their own, that form (at
      * least {@link #scratchLength} floats).
+     *
+     * <p>Vectors [0, steps) are next-token steps: each gets the format's dot kernel (batched four at a time,
+     * bit for bit the single-vector result), so a sequence decoded beside others gets exactly what it gets
+     * alone. Vectors [steps, n) are prompt tokens: the rows are decoded to floats once per pass and multiplied
+     * with all of them ({@link FloatGemm}); each such result is also independent of the batch, so a prompt
+     * gives the same activations however it is split into passes. The two kinds round differently (the dot
+     * kernels scale partial sums per sub-block), as in llama.cpp, whose batch products also differ from its
+     * vector dot products.
      */
-    public void matMul(WorkerPool pool, float[] x, int n, float[] y, float[] scratch) {
+    public void matMul(WorkerPool pool, float[] x, int n, int steps, float[] y, float[] scratch) {
+        if (steps < 0 || steps > n) {
+            throw new IllegalArgumentException(steps + " steps in a batch of " + n);
+        }
         int fl = formLength();
         boolean rounds = ActivationRounding.rounds(format.type());
         if (fl > 0) {
@@ -99,7 +110,11 @@ public final class WeightMatrix {
                 }
             }
             float[] form = scratch;
-            pool.parallelFor(rows, (from, to) -> matMulAt(x, n, form, 0, y, from, to));
+            // a prompt token's x is the form's first cols floats (x in kernel order), met by rows decoded in that order
+            pool.parallelFor(rows, (from, to) -> {
+                matMulAt(x, steps, form, 0, y, from, to);
+                promptProducts(form, steps * fl, fl, n - steps, y, steps * rows, from, to);
+            });
             return;
         }
         float[] in = x;
@@ -111,7 +126,37 @@ public final class WeightMatrix {
             in = scratch;
         }
         float[] input = in;
-        pool.parallelFor(rows, (from, to) -> matMulAt(input, n, NO_FORM, 0, y, from, to));
+        pool.parallelFor(rows, (from, to) -> {
+            matMulAt(input, steps, NO_FORM, 0, y, from, to);
+            promptProducts(input, steps * cols, cols, n - steps, y, steps * rows, from, to);
+        });
+    }
+
+    /** Floats of weights a worker decodes at a time for prompt products: a tile that stays in L2 (192 KB). */
+    private static final int PROMPT_TILE_FLOATS = 48 * 1024;
+
+    /**
+     * Rows [from, to) times n prompt vectors (x from {@code xAt}, {@code xStride} apart, in the format's form
+     * order), into y from {@code yAt} (stride rows): tiles of rows decoded to floats, each tile multiplied with
+     * every vector while it is in cache.
+     */
+    private void promptProducts(float[] x, int xAt, int xStride, int n, float[] y, int yAt, int from, int to) {
+        if (n == 0) {
+            return;
+        }
+        int tile = Math.max(4, Math.min(32, PROMPT_TILE_FLOATS / cols) & ~3);
+        float[] decoded = PREPARED.get();
+        if (decoded.length < tile * cols) {
+            decoded = new float[tile * cols];
+            PREPARED.set(decoded);
+        }
+        for (int r0 = from; r0 < to; r0 += tile) {
+            int count = Math.min(tile, to - r0);
+            for (int i = 0; i < count; i++) {
+                format.dequantizeInFormOrder(data, (r0 + i) * rowBytes, decoded, i * cols, cols);
+            }
+            FloatGemm.multiply(decoded, 0, count, cols, x, xAt, xStride, n, y, yAt + r0, rows);
+        }
     }
 
     /** Batches of at least this many vectors decode each weight row once (to floats) for all of them. */
@@ -129,6 +174,9 @@ public final class WeightMatrix {
      * group is read once and reused for every vector while it is in cache.
      */
     private void matMulAt(float[] x, int n, float[] form, int formAt, float[] y, int from, int to) {
+        if (n == 0) {
+            return;
+        }
         int fl = formLength();
         if (n > 1 && format.dotsFourInRegisters()) {
             // the format decodes each weight once for four vectors, in registers: no prepared rows (for

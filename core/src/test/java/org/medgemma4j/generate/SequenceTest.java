@@ -59,17 +59,23 @@ class SequenceTest {
         int[] positions = new int[8];
         KvCache[] caches = new KvCache[8];
         float[][] rows = new float[8][];
-        // a batch of 8 mixes the decoding sequences' next tokens with chunks of the longer prompts
+        // a batch of 8 mixes the decoding sequences' next tokens (first, as the inference takes them) with
+        // chunks of 3 of the longer prompts, which the sequences alone evaluated in chunks of 8
         while (sequences.stream().anyMatch(s -> !s.finished())) {
             int count = 0;
+            int steps = 0;
             List<Sequence> fed = new ArrayList<>();
-            for (Sequence s : sequences) {
-                if (!s.finished() && count < 8) {
-                    count += s.feed(ids, positions, caches, rows, count, Math.min(3, 8 - count));
-                    fed.add(s);
+            for (boolean stepPass : new boolean[] {true, false}) {
+                for (Sequence s : sequences) {
+                    if (!s.finished() && count < 8 && s.stepping() == stepPass) {
+                        int n = s.feed(ids, positions, caches, rows, count, Math.min(3, 8 - count));
+                        count += n;
+                        steps += stepPass ? n : 0;
+                        fed.add(s);
+                    }
                 }
             }
-            inference.forward(ids, positions, caches, rows, count);
+            inference.forward(ids, positions, caches, rows, steps, count);
             fed.forEach(Sequence::evaluated);
         }
         for (int i = 0; i < prompts.length; i++) {
@@ -95,15 +101,15 @@ class SequenceTest {
         float[][] rows = new float[8][];
         try (Sequence s = new Sequence(model.model(), model.tokenizer(), inference.newCache(128))) {
             s.start(first, options, TokenStream.NONE);
-            while (s.pending() > 1) {
+            while (!s.stepping()) {
                 int n = s.feed(ids, positions, caches, rows, 0, 8);
-                inference.forward(ids, positions, caches, rows, n);
+                inference.forward(ids, positions, caches, rows, 0, n);
                 s.evaluated();
             }
             // its next token is in the batch when the client hangs up (the server's HTTP thread cancels)
             int n = s.feed(ids, positions, caches, rows, 0, 8);
             s.cancel();
-            inference.forward(ids, positions, caches, rows, n);
+            inference.forward(ids, positions, caches, rows, n, n);
             s.evaluated();
             assertThat(s.finished()).isTrue();
             assertThat(s.pending()).isZero();
@@ -112,8 +118,9 @@ class SequenceTest {
             // the slot takes the next request as if nothing had happened
             s.start(second, options, TokenStream.NONE);
             while (!s.finished()) {
+                boolean step = s.stepping();
                 int m = s.feed(ids, positions, caches, rows, 0, 8);
-                inference.forward(ids, positions, caches, rows, m);
+                inference.forward(ids, positions, caches, rows, step ? m : 0, m);
                 s.evaluated();
             }
             assertThat(s.result().tokens()).containsExactly(expected);

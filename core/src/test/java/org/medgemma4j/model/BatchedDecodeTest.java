@@ -32,7 +32,7 @@ class BatchedDecodeTest {
                     for (int i = 0; i < steps; i++) {
                         alone[s][i] = Logits.argmax(logits);
                         seq[prompts[s].length + i] = alone[s][i];
-                        inf.forward(cache, seq, prompts[s].length + i, 1, prompts[s].length + i, logits, null);
+                        inf.step(cache, seq[prompts[s].length + i], prompts[s].length + i, logits);
                     }
                     aloneLast[s] = logits;
                 }
@@ -53,7 +53,7 @@ class BatchedDecodeTest {
                         tokens[s] = together[s][i];
                         positions[s] = prompts[s].length + i;
                     }
-                    inf.forward(tokens, positions, caches, logits, prompts.length);
+                    inf.forward(tokens, positions, caches, logits, prompts.length, prompts.length);
                 }
                 for (int s = 0; s < prompts.length; s++) {
                     assertThat(together[s]).containsExactly(alone[s]);

@@ -63,11 +63,9 @@ class Gemma3InferenceOracleTest {
             float[] logits = new float[262144];
             inf.forward(cache, prompt, 0, prompt.length, 0, logits, null);
             int[] got = new int[n];
-            int[] one = new int[1];
             for (int i = 0; i < n; i++) {
                 got[i] = Logits.argmax(logits);
-                one[0] = got[i];
-                inf.forward(cache, one, 0, 1, prompt.length + i, logits, null);
+                inf.step(cache, got[i], prompt.length + i, logits);
             }
             System.out.println("ours   " + Arrays.toString(got));
             System.out.println("oracle " + Arrays.toString(expected));

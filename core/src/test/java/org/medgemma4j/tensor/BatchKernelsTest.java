@@ -11,8 +11,10 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * The speed paths of every format give bit for bit what {@link TensorFormat#dot} gives: the multi-row
  * kernels ({@link TensorFormat#dotRows} with the activations in the format's form), the prepared-row batch kernels
- * ({@link TensorFormat#dotPrepared}), and so {@link WeightMatrix#matMul} for any batch size and any split of
- * rows across threads. Decoding one token or a batch of many must produce the same logits.
+ * ({@link TensorFormat#dotPrepared}), and so {@link WeightMatrix#matMul}'s next-token steps for any batch size
+ * and any split of rows across threads: decoding one token or a batch of many must produce the same logits.
+ * Its prompt tokens (rows decoded once, times the batch) must likewise not depend on the batch or the split, and
+ * must use exactly the dequantized weights.
  */
 class BatchKernelsTest {
 
@@ -99,21 +101,47 @@ class BatchKernelsTest {
                     }
                 }
             }
+            // prompt rows: the dequantized weights, each bit for bit, in the order the form holds x (the form of
+            // 0, 1, 2, ... tells that order)
+            float[] iota = new float[cols];
+            for (int k = 0; k < cols; k++) {
+                iota[k] = k;
+            }
+            float[] order = new float[Math.max(cols, sl)];
+            if (sl > 0) {
+                f.activationForm(iota, 0, cols, order, 0);
+            } else {
+                System.arraycopy(iota, 0, order, 0, cols);
+            }
+            float[] plain = new float[cols];
+            float[] inFormOrder = new float[cols + 5];
+            for (int i = 0; i < rows; i++) {
+                f.dequantize(w, i * rowBytes, plain, 0, cols);
+                f.dequantizeInFormOrder(w, i * rowBytes, inFormOrder, 5, cols);
+                for (int k = 0; k < cols; k++) {
+                    assertThat(Float.floatToRawIntBits(inFormOrder[5 + k])).as("row %d value %d in form order", i, k)
+                            .isEqualTo(Float.floatToRawIntBits(plain[(int) order[k]]));
+                }
+            }
             WeightMatrix m = new WeightMatrix("m", type, w, rows, cols);
             for (int threads : new int[] {1, 2, 3}) {
                 try (WorkerPool pool = new WorkerPool(threads)) {
                     for (int batch : new int[] {1, 2, 3, 4, n}) {
-                        float[] in = java.util.Arrays.copyOf(x, batch * cols);
-                        float[] y = new float[batch * rows];
-                        float[] y1 = new float[rows];
-                        m.matMul(pool, in, batch, y, new float[WeightMatrix.scratchLength(batch, cols)]);
-                        for (int t = 0; t < batch; t++) {
-                            m.matMul(pool, java.util.Arrays.copyOfRange(x, t * cols, (t + 1) * cols), 1, y1,
-                                    new float[WeightMatrix.scratchLength(1, cols)]);
-                            for (int i = 0; i < rows; i++) {
-                                assertThat(Float.floatToRawIntBits(y[t * rows + i]))
-                                        .as("matMul %d threads batch %d token %d row %d", threads, batch, t, i)
-                                        .isEqualTo(Float.floatToRawIntBits(y1[i]));
+                        // all steps, all prompt tokens, and a mix
+                        for (int steps : new int[] {batch, 0, batch / 2}) {
+                            float[] in = java.util.Arrays.copyOf(x, batch * cols);
+                            float[] y = new float[batch * rows];
+                            float[] y1 = new float[rows];
+                            m.matMul(pool, in, batch, steps, y, new float[WeightMatrix.scratchLength(batch, cols)]);
+                            for (int t = 0; t < batch; t++) {
+                                m.matMul(pool, java.util.Arrays.copyOfRange(x, t * cols, (t + 1) * cols), 1,
+                                        t < steps ? 1 : 0, y1, new float[WeightMatrix.scratchLength(1, cols)]);
+                                for (int i = 0; i < rows; i++) {
+                                    assertThat(Float.floatToRawIntBits(y[t * rows + i]))
+                                            .as("matMul %d threads batch %d (%d steps) token %d row %d", threads, batch,
+                                                    steps, t, i)
+                                            .isEqualTo(Float.floatToRawIntBits(y1[i]));
+                                }
                             }
                         }
                     }

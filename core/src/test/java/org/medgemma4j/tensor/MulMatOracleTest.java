@@ -14,7 +14,9 @@ import org.medgemma4j.testing.GgmlReference;
 
 /**
  * One matrix product of ours against llama.cpp's CPU backend (plain CPU buffer: vec_dot for one vector,
- * llamafile tinyBLAS for more) on the same weights and activations. The float formats follow llama.cpp's
+ * llamafile tinyBLAS for more) on the same weights and activations, with the vectors as next-token steps
+ * (our dot kernels) and as prompt tokens (our batch product, which for F32 and F16 weights is tinyBLAS's
+ * arithmetic: bit for bit llama.cpp's result for batches). The float formats follow llama.cpp's
  * summation order and must agree bit for bit: after activation rounding (bf16, f16, 8-bit blocks) a last-bit
  * difference upstream flips a rounding and grows through the layers. The quantized kernels (integer block
  * sums, repacked GEMV) are not yet reproduced in order, so those agree to float rounding only. Q4_1 is left
@@ -58,7 +60,17 @@ class MulMatOracleTest {
             float[] expected = GgmlMulMat.mulMat(type, blocks, rows, cols, x, n);
             WeightMatrix m = new WeightMatrix("w", type, MemorySegment.ofArray(blocks), rows, cols);
             float[] ours = new float[rows * n];
-            m.matMul(pool, x.clone(), n, ours, new float[n * cols]);
+            float[] prompt = new float[rows * n];
+            m.matMul(pool, x.clone(), n, n, ours, new float[WeightMatrix.scratchLength(n, cols)]);
+            m.matMul(pool, x.clone(), n, 0, prompt, new float[WeightMatrix.scratchLength(n, cols)]);
+            double promptRel = relativeRms(prompt, expected);
+            System.out.printf(Locale.ROOT, "%s n=%d prompt tokens: relative RMS %.3g, bit-identical %d/%d%n", type, n,
+                    promptRel, sameBits(prompt, expected), ours.length);
+            if ((type == GgmlType.F32 || type == GgmlType.F16) && n > 1) {
+                // rows decoded to floats, one 16-lane accumulator per pair, lanes folded in halves: tinyBLAS's order
+                assertThat(sameBits(prompt, expected)).isEqualTo(prompt.length);
+            }
+            assertThat(promptRel).isLessThan(1e-6);
             double err = 0, ref = 0, maxRel = 0;
             for (int i = 0; i < ours.length; i++) {
                 err += (ours[i] - expected[i]) * (double) (ours[i] - expected[i]);
@@ -78,5 +90,22 @@ class MulMatOracleTest {
                 assertThat(rel).isLessThan(1e-6);
             }
         }
+    }
+
+    private static double relativeRms(float[] ours, float[] expected) {
+        double err = 0, ref = 0;
+        for (int i = 0; i < ours.length; i++) {
+            err += (ours[i] - expected[i]) * (double) (ours[i] - expected[i]);
+            ref += expected[i] * (double) expected[i];
+        }
+        return Math.sqrt(err / ref);
+    }
+
+    private static int sameBits(float[] ours, float[] expected) {
+        int same = 0;
+        for (int i = 0; i < ours.length; i++) {
+            same += Float.floatToIntBits(ours[i]) == Float.floatToIntBits(expected[i]) ? 1 : 0;
+        }
+        return same;
     }
 }

@@ -156,7 +156,10 @@ final class Scheduler implements AutoCloseable {
         return n;
     }
 
-    /** One forward pass: every decoding slot's next token first, then prompt chunks with the room left. */
+    /**
+     * One forward pass: every decoding slot's next-token step first, then prompt chunks with the room left (the
+     * inference takes the steps first: they are computed as each sequence's lone step would be).
+     */
     private void step() {
         // Cancellations are read once, before feeding: a client may hang up at any moment, and a slot
         // whose tokens are in the batch must stay its job's until the pass is over.
@@ -173,7 +176,7 @@ final class Scheduler implements AutoCloseable {
                 if (s.free() || count == ids.length) {
                     continue;
                 }
-                boolean decodeStep = s.sequence.pending() == 1;
+                boolean decodeStep = s.sequence.stepping();
                 if (decodeStep == (pass == 0)) {
                     int n = s.sequence.feed(ids, positions, caches, rows, count, ids.length - count);
                     count += n;
@@ -188,7 +191,7 @@ final class Scheduler implements AutoCloseable {
             return;
         }
         long t0 = System.nanoTime();
-        inference.forward(ids, positions, caches, rows, count);
+        inference.forward(ids, positions, caches, rows, decoding, count);
         long nanos = System.nanoTime() - t0;
         for (int i = 0; i < slotsFed; i++) {
             Slot s = fed[i];
