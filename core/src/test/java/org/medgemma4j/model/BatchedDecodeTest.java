@@ -9,9 +9,39 @@ import org.medgemma4j.testing.Logits;
 
 /**
  * Continuous batching: the next token of several sequences in one pass gives exactly (bit for bit) the
- * logits each sequence gets alone, since every token's products and attention are computed the same way.
+ * logits each sequence gets alone, since every token's products and attention are computed the same way;
+ * and a prompt gives the same logits however it is split into passes.
  */
 class BatchedDecodeTest {
+
+    @Test
+    void aPromptGivesTheSameLogitsHoweverItIsSplitIntoPasses() throws Exception {
+        int[] prompt = Logits.probeSequence(45);
+        int vocab = 262144;
+        try (WorkerPool pool = new WorkerPool(2); Gemma3Model model = Gemma3Model.load(FixtureModels.f32(FixtureModels.TINY))) {
+            Gemma3Inference inf = new Gemma3Inference(model, KvCacheType.F16, pool, 32);
+            float[][] reference = null;
+            for (int[] passes : new int[][] {{32, 13}, {1, 7, 30, 7}, {5, 5, 5, 5, 5, 5, 5, 5, 5}}) {
+                float[][] all = new float[prompt.length][vocab];
+                try (KvCache cache = inf.newCache(64)) {
+                    int at = 0;
+                    for (int n : passes) {
+                        inf.forward(cache, prompt, at, n, at, null, java.util.Arrays.copyOfRange(all, at, at + n));
+                        at += n;
+                    }
+                }
+                if (reference == null) {
+                    reference = all;
+                    continue;
+                }
+                for (int p = 0; p < prompt.length; p++) {
+                    assertThat(java.util.Arrays.mismatch(all[p], reference[p]))
+                            .as("passes %s, position %d: first differing logit", java.util.Arrays.toString(passes), p)
+                            .isEqualTo(-1);
+                }
+            }
+        }
+    }
 
     @Test
     void decodingSequencesTogetherEqualsDecodingThemAlone() throws Exception {
