@@ -164,7 +164,7 @@ public final class WeightMatrix {
 
     private static final int PREPARED_TILE_FLOATS = 48 * 1024;
 
-    // per worker thread: one tile of prepared rows (the pool's threads are persistent, so allocated once)
+    // per worker thread: one tile of prepared or decoded rows (the pool's threads are persistent, so allocated once)
     private static final ThreadLocal<float[]> PREPARED = ThreadLocal.withInitial(() -> new float[0]);
 
     /**
