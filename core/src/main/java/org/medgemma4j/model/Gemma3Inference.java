@@ -235,11 +235,13 @@ public final class Gemma3Inference {
         int group = heads / c.headCountKv();
         int window = c.slidingWindow();
         int dv = c.valueLength();
+        // head-major order: each worker's share holds every token of some heads, so later tokens (longer
+        // histories) are spread evenly; token-major shares gave the second worker all the longest ones
         pool.parallelFor(n * heads, (worker, from, to) -> {
             Attention a = attention[worker];
             for (int i = from; i < to; i++) {
-                int t = i / heads;
-                int h = i % heads;
+                int h = i / n;
+                int t = i % n;
                 int pos = positions[t];
                 int lo = sliding ? Math.max(0, pos - window + 1) : 0;
                 a.attend(caches[t], l, q, t * hq + h * hd, (h / group) * hd, lo, pos, att, t * heads * dv + h * dv);
