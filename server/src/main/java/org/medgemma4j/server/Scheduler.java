@@ -182,7 +182,7 @@ final class Scheduler implements AutoCloseable {
                     count += n;
                     fed[slotsFed++] = s;
                     if (decodeStep) {
-                        decoding++;
+                        decoding += n; // the steps' count, not the slots': a slot that has ended feeds none
                     }
                 }
             }
