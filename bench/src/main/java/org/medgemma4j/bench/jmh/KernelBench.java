@@ -7,6 +7,8 @@ import java.util.concurrent.TimeUnit;
 import org.medgemma4j.tensor.GgmlType;
 import org.medgemma4j.tensor.TensorFormat;
 import org.medgemma4j.tensor.TensorFormats;
+import org.medgemma4j.tensor.WeightMatrix;
+import org.medgemma4j.tensor.WorkerPool;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -22,10 +24,12 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * The per-format kernels on one 2560-wide matrix of 256 rows resident in cache (~0.4-0.9 MB): decode
- * (dotRows, one vector), the prepared-row batch form (prepareRow once, dotPrepared per token for 8
- * tokens) and the plain per-row dot. Divide the weight bytes (reported by setup) by the time per op for
- * GB/s. Run: java --add-modules jdk.incubator.vector -jar bench/target/medgemma-bench.jar jmh KernelBench
+ * The per-format kernels on one 2560-wide matrix of 256 rows resident in cache (~0.4-0.9 MB), one thread:
+ * decode (dotRows, one vector), the plain per-row dot, and a batch of 16 vectors three ways: the decode
+ * kernel per vector, as next-token steps (four vectors per pass over the weights) and as prompt tokens
+ * (rows decoded to floats once, then the register-blocked matrix product). Divide the weight bytes
+ * (reported by setup) by the time per op for GB/s. Run:
+ * java --add-modules jdk.incubator.vector -jar bench/target/medgemma-bench.jar jmh KernelBench
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -40,7 +44,7 @@ public class KernelBench {
 
     static final int COLS = 2560;
     static final int ROWS = 256;
-    static final int TOKENS = 8;
+    static final int TOKENS = 16;
 
     TensorFormat f;
     Arena arena;
@@ -49,8 +53,10 @@ public class KernelBench {
     float[] x;
     float[] sums;
     float[] y;
-    float[] prepared;
     int sl;
+    WeightMatrix matrix;
+    WorkerPool pool;
+    float[] scratch;
 
     @Setup(Level.Trial)
     public void setup() {
@@ -77,12 +83,15 @@ public class KernelBench {
             f.activationForm(x, t2 * COLS, COLS, sums, t2 * sl);
         }
         y = new float[TOKENS * ROWS];
-        prepared = new float[Math.max(1, f.preparedRowLength(COLS))];
+        matrix = new WeightMatrix("bench", t, w, ROWS, COLS);
+        pool = new WorkerPool(1);
+        scratch = new float[WeightMatrix.scratchLength(TOKENS, COLS)];
         System.err.printf("%s: %d weight bytes per pass%n", type, rowBytes * ROWS);
     }
 
     @TearDown(Level.Trial)
     public void close() {
+        pool.close();
         arena.close();
     }
 
@@ -102,19 +111,21 @@ public class KernelBench {
         return y;
     }
 
-    /** A batch of TOKENS vectors: each row decoded once, then met by every vector (prefill). */
+    /** A batch of TOKENS next-token steps (continuous batching): the decode kernels, four vectors per pass. */
     @Benchmark
-    public float[] batchPrepared() {
-        for (int i = 0; i < ROWS; i++) {
-            f.prepareRow(w, i * rowBytes, COLS, prepared, 0);
-            for (int t = 0; t < TOKENS; t++) {
-                y[t * ROWS + i] = f.dotPrepared(prepared, 0, x, t * COLS, sums, t * sl, COLS);
-            }
-        }
+    public float[] batchSteps() {
+        matrix.matMul(pool, x, TOKENS, TOKENS, y, scratch);
         return y;
     }
 
-    /** The same batch with the decode kernel per token (the path before prepared rows). */
+    /** A batch of TOKENS prompt tokens (prefill): rows decoded to floats once, times all the vectors. */
+    @Benchmark
+    public float[] batchPrompt() {
+        matrix.matMul(pool, x, TOKENS, 0, y, scratch);
+        return y;
+    }
+
+    /** The same batch with the decode kernel per vector (no sharing of the weights between vectors). */
     @Benchmark
     public float[] batchPerToken() {
         for (int t = 0; t < TOKENS; t++) {
