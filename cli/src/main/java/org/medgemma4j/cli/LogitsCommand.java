@@ -45,6 +45,7 @@ final class LogitsCommand implements Callable<Integer> {
             // one batch of rows at a time, so long sequences need no more memory than short ones
             float[][] rows = new float[Math.min(model.batchSize, ids.length)][nVocab];
             ByteBuffer buf = ByteBuffer.allocate(nVocab * 4).order(ByteOrder.LITTLE_ENDIAN);
+            float[] last = null;
             try (OutputStream o = new BufferedOutputStream(Files.newOutputStream(outFile), 1 << 20)) {
                 for (int done = 0; done < ids.length; done += rows.length) {
                     int n = Math.min(rows.length, ids.length - done);
@@ -54,12 +55,13 @@ final class LogitsCommand implements Callable<Integer> {
                         buf.asFloatBuffer().put(rows[r]);
                         o.write(buf.array());
                     }
+                    last = rows[n - 1]; // the rows are written here, not to the session's own logits
                 }
             }
             Map<String, Object> summary = new LinkedHashMap<>();
             summary.put("positions", ids.length);
             summary.put("n_vocab", nVocab);
-            summary.put("top5_last", top5(session.logits()));
+            summary.put("top5_last", top5(last));
             out.println(new ObjectMapper().writeValueAsString(summary));
             out.flush();
         }

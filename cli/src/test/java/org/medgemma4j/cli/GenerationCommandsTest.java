@@ -46,7 +46,13 @@ class GenerationCommandsTest {
         Logits mine = Logits.read(ours, 262144);
         Logits oracle = Logits.fromOracle(MODEL, ids, 262144);
         assertThat(mine.relativeRmsError(oracle)).isLessThan(0.002);
-        assertThat(new ObjectMapper().readTree(run.out()).get("positions").asInt()).isEqualTo(20);
+        JsonNode summary = new ObjectMapper().readTree(run.out());
+        assertThat(summary.get("positions").asInt()).isEqualTo(20);
+        // the summary's top token is the last row's argmax, with its logit
+        float[] lastRow = mine.rows()[19];
+        int argmax = Logits.argmax(lastRow);
+        assertThat(summary.get("top5_last").get(0).get(0).asInt()).isEqualTo(argmax);
+        assertThat((float) summary.get("top5_last").get(0).get(1).asDouble()).isEqualTo(lastRow[argmax]);
     }
 
     @Test
