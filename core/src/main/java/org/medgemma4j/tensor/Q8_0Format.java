@@ -57,25 +57,24 @@ public final class Q8_0Format implements TensorFormat {
         int blocks = n / QK;
         int b = 0;
         for (; b + 1 < blocks; b += 2) {
-            even = blockDot(w, offset, x, xOffset, b).fma(FloatVector.broadcast(FS, Ggml.f16(w, offset + (long) b * BLOCK)), even);
-            odd = blockDot(w, offset, x, xOffset, b + 1)
-                    .fma(FloatVector.broadcast(FS, Ggml.f16(w, offset + (long) (b + 1) * BLOCK)), odd);
+            even = addBlock(w, offset, x, xOffset, b, even);
+            odd = addBlock(w, offset, x, xOffset, b + 1, odd);
         }
         if (b < blocks) {
-            even = blockDot(w, offset, x, xOffset, b).fma(FloatVector.broadcast(FS, Ggml.f16(w, offset + (long) b * BLOCK)), even);
+            even = addBlock(w, offset, x, xOffset, b, even);
         }
         return Ggml.sum(even.add(odd));
     }
 
-    /** Block b's sum of q*x, lane-wise (not yet scaled by d). */
-    private static FloatVector blockDot(MemorySegment w, long offset, float[] x, int xOffset, int b) {
-        long o = offset + (long) b * BLOCK + 2;
+    /** acc + d * (block b's q.x, lane-wise): the block's sum of products, scaled once by its d. */
+    private static FloatVector addBlock(MemorySegment w, long offset, float[] x, int xOffset, int b, FloatVector acc) {
+        long o = offset + (long) b * BLOCK;
         int xi = xOffset + b * QK;
-        FloatVector s = Ggml.toFloats(Ggml.bytes(w, o)).mul(FloatVector.fromArray(FS, x, xi));
+        FloatVector s = Ggml.toFloats(Ggml.bytes(w, o + 2)).mul(FloatVector.fromArray(FS, x, xi));
         for (int k = L; k < QK; k += L) {
-            s = Ggml.toFloats(Ggml.bytes(w, o + k)).fma(FloatVector.fromArray(FS, x, xi + k), s);
+            s = Ggml.toFloats(Ggml.bytes(w, o + 2 + k)).fma(FloatVector.fromArray(FS, x, xi + k), s);
         }
-        return s;
+        return s.fma(FloatVector.broadcast(FS, Ggml.f16(w, o)), acc);
     }
 
     @Override
