@@ -32,9 +32,8 @@ for c in "${JAVA_HOME:+$JAVA_HOME/bin/java}" /usr/lib/jvm/temurin-25-jdk-amd64/b
 done
 [ -n "$JAVA" ] || { echo "compare.sh: JDK 25 or newer is required (set JAVA_HOME)" >&2; exit 1; }
 export JAVA_HOME="$(dirname "$(dirname "$JAVA")")"
-ORACLE="${ORACLE_SCRIPT:-$ROOT/../shared/oracle/llama_oracle.py}"
-[ -f "$ORACLE" ] || { echo "compare.sh: llama.cpp oracle not found at $ORACLE (set ORACLE_SCRIPT)" >&2; exit 1; }
-if [ -z "${LLAMA_ORACLE_LIB:-}" ]; then export LLAMA_ORACLE_LIB="$(bash "$(dirname "$ORACLE")/setup.sh")"; fi
+# llama.cpp, installed once by the project's oracle/setup.sh (npm node-llama-cpp), driven in-process by the bench jar.
+if [ -z "${LLAMA_ORACLE_LIB:-}" ]; then export LLAMA_ORACLE_LIB="$(bash "$ROOT/oracle/setup.sh")"; fi
 
 echo "== build" >&2
 "$ROOT/mvnw" -q -f "$ROOT/pom.xml" -pl cli,bench -am -DskipTests package >&2
@@ -67,7 +66,7 @@ for f in "${FILES[@]}"; do
       if [ "$who" = ours ]; then
         j="$("${OURS[@]}" bench -m "$f" -p "$PROMPT" -n "$GEN" -t "$THREADS" -r 1 --json 2> >(quiet))"
       else
-        j="$(python3 "$ORACLE" bench "$f" -p "$PROMPT" -n "$GEN" -t "$THREADS" -r 1)"
+        j="$("${TOOLS[@]}" llama-bench "$f" -p "$PROMPT" -n "$GEN" -t "$THREADS" -r 1 2> >(quiet))"
       fi
       echo "$type round $r $who: $j" >&2
       echo "$type $r $who $j" >> "$RESULTS"

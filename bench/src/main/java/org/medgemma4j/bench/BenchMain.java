@@ -3,6 +3,7 @@ package org.medgemma4j.bench;
 import java.nio.file.Path;
 import java.util.Arrays;
 import org.medgemma4j.testing.FixtureModels;
+import org.medgemma4j.testing.LlamaOracle;
 
 /**
  * Speed tooling behind bench/compare.sh:
@@ -10,6 +11,8 @@ import org.medgemma4j.testing.FixtureModels;
  * fixture SPEC TYPE...    make (or reuse) a fixture quantized by llama.cpp; prints each file's path
  *                         SPEC: medgemma4b (the 4B text dimensions, from F16) or tiny
  * bandwidth [-t T] [-mb MB] [-s SECONDS]   the machine's read bandwidth (GB/s), JSON
+ * llama-bench MODEL [-p P] [-n N] [-t T] [-r R]   llama.cpp's prefill and decode speed on MODEL, JSON
+ *                         (the tests' oracle, in-process: the same fields as `medgemma bench --json`)
  * jmh [JMH ARGS]          the kernel microbenchmarks
  * </pre>
  */
@@ -20,7 +23,8 @@ public final class BenchMain {
 
     public static void main(String[] args) throws Exception {
         if (args.length == 0) {
-            System.err.println("usage: fixture SPEC TYPE... | bandwidth [-t T] [-mb MB] [-s SECONDS] | jmh [ARGS]");
+            System.err.println("usage: fixture SPEC TYPE... | bandwidth [-t T] [-mb MB] [-s SECONDS]"
+                    + " | llama-bench MODEL [-p P] [-n N] [-t T] [-r R] | jmh [ARGS]");
             System.exit(2);
         }
         String[] rest = Arrays.copyOfRange(args, 1, args.length);
@@ -28,12 +32,27 @@ public final class BenchMain {
             case "fixture" -> fixture(rest);
             case "bandwidth" -> ReadBandwidth.main(rest);
             case "kernels" -> KernelSpeed.main(rest);
+            case "llama-bench" -> llamaBench(rest);
             case "jmh" -> org.openjdk.jmh.Main.main(rest);
             default -> {
                 System.err.println("unknown command " + args[0]);
                 System.exit(2);
             }
         }
+    }
+
+    private static void llamaBench(String[] args) {
+        Path model = Path.of(args[0]);
+        int p = intOption(args, "-p", 512);
+        int n = intOption(args, "-n", 128);
+        int t = intOption(args, "-t", 2);
+        int r = intOption(args, "-r", 3);
+        System.out.println(LlamaOracle.bench(model, p, n, t, r).toJson());
+    }
+
+    private static int intOption(String[] args, String flag, int fallback) {
+        int i = Arrays.asList(args).indexOf(flag);
+        return i >= 0 && i + 1 < args.length ? Integer.parseInt(args[i + 1]) : fallback;
     }
 
     private static void fixture(String[] args) {

@@ -8,7 +8,7 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.medgemma4j.perf.SpeedBench;
 import org.medgemma4j.testing.FixtureModels;
-import org.medgemma4j.testing.Oracle;
+import org.medgemma4j.testing.LlamaOracle;
 
 /**
  * The CI smoke version of bench/compare.sh (seconds, no speed claims): on the tiny fixture both engines'
@@ -25,7 +25,7 @@ class CompareSmokeTest {
         Path file = FixtureModels.quantized(FixtureModels.TINY, "Q4_K_M");
         SpeedBench.Result ours = SpeedBench.run(file, 2, 16, 4, 1, null);
         JsonNode o = JSON.readTree(ours.toJson());
-        JsonNode l = JSON.readTree(Oracle.runScript(null, "bench", file.toString(), "-p", "16", "-n", "4", "-t", "2", "-r", "1"));
+        JsonNode l = JSON.readTree(LlamaOracle.bench(file, 16, 4, 2, 1).toJson());
         for (JsonNode j : new JsonNode[] {o, l}) {
             assertThat(j.get("threads").asInt()).isEqualTo(2);
             assertThat(j.get("prefill_tok_s").asDouble()).isPositive();

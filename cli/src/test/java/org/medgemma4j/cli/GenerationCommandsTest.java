@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.medgemma4j.testing.FixtureModels;
 import org.medgemma4j.testing.Logits;
-import org.medgemma4j.testing.Oracle;
+import org.medgemma4j.testing.LlamaOracle;
 
 /** run, chat, generate and logits on the tiny fixture, the exact forms checked against llama.cpp. */
 class GenerationCommandsTest {
@@ -30,8 +30,7 @@ class GenerationCommandsTest {
                 "--temperature", "0", "--ignore-eos", "--json");
         assertThat(run.exitCode()).as(run.err()).isZero();
         JsonNode json = new ObjectMapper().readTree(run.out());
-        int[] expected = new ObjectMapper().readValue(
-                Oracle.runScript(null, "generate", MODEL.toString(), Logits.csv(prompt), "-n", "24"), int[].class);
+        int[] expected = LlamaOracle.generate(MODEL, prompt, 24);
         assertThat(new ObjectMapper().convertValue(json.get("ids"), int[].class)).containsExactly(expected);
         assertThat(json.get("text").asText()).isNotEmpty();
     }

@@ -9,12 +9,15 @@ import java.io.StringWriter;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.medgemma4j.testing.FixtureModels;
-import org.medgemma4j.testing.Oracle;
+import org.medgemma4j.testing.LlamaOracle;
 import picocli.CommandLine;
 
-/** The tokenize and detokenize commands print what llama_oracle.py prints. */
+/** The tokenize and detokenize commands print llama.cpp's ids and text. */
 class TokenizeCommandTest {
 
     private static final String TEXT = "<start_of_turn>user\nMetoprolol 25 mg PO BID?  HbA1c 7.2% 患者 🩺<end_of_turn>\n";
@@ -51,12 +54,15 @@ class TokenizeCommandTest {
     void printsTheOraclesIds() {
         byte[] bytes = TEXT.getBytes(StandardCharsets.UTF_8);
         for (String[] flags : new String[][] {{}, {"--no-bos"}, {"--special"}, {"--no-bos", "--special"}}) {
-            String[] oracleArgs = new String[flags.length + 2];
-            oracleArgs[0] = "tokenize";
-            oracleArgs[1] = model.toString();
-            System.arraycopy(flags, 0, oracleArgs, 2, flags.length);
-            assertThat(tokenize(bytes, flags)).isEqualTo(new Run(0, Oracle.runScript(TEXT, oracleArgs)));
+            List<String> f = List.of(flags);
+            int[] expected = LlamaOracle.tokenize(model, TEXT, !f.contains("--no-bos"), f.contains("--special"));
+            assertThat(tokenize(bytes, flags)).isEqualTo(new Run(0, idList(expected)));
         }
+    }
+
+    /** The ids as the command prints them: a JSON list, ", " between ids, one line. */
+    private static String idList(int[] ids) {
+        return Arrays.stream(ids).mapToObj(Integer::toString).collect(Collectors.joining(", ", "[", "]")) + "\n";
     }
 
     @Test
@@ -71,7 +77,7 @@ class TokenizeCommandTest {
             (byte) 0xED, (byte) 0xA0, (byte) 0x80, ' ', (byte) 0xE2, (byte) 0x82};
         String replaced = StandardCharsets.UTF_8.decode(ByteBuffer.wrap(bytes)).toString();
         assertThat(replaced).contains("\uFFFD");
-        assertThat(tokenize(bytes)).isEqualTo(new Run(0, Oracle.runScript(replaced, "tokenize", model.toString())));
+        assertThat(tokenize(bytes)).isEqualTo(new Run(0, idList(LlamaOracle.tokenize(model, replaced, true, false))));
     }
 
     @Test
@@ -79,7 +85,8 @@ class TokenizeCommandTest {
         // BOS, turn markers, a space run, the bytes of an emoji, then an emoji cut short and a stray byte.
         String ids = "2,105,2364,107,236840,239897,237168,236743,241720,160,478,397,407,424,106,478,397,493";
         Run run = run(new byte[0], "detokenize", "-m", model.toString(), "--ids", ids);
-        assertThat(run).isEqualTo(new Run(0, Oracle.runScript(null, "detok", model.toString(), ids)));
+        int[] parsed = Arrays.stream(ids.split(",")).mapToInt(Integer::parseInt).toArray();
+        assertThat(run).isEqualTo(new Run(0, LlamaOracle.detokenize(model, parsed)));
     }
 
     @Test

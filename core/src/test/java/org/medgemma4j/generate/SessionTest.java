@@ -3,7 +3,6 @@ package org.medgemma4j.generate;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -15,7 +14,7 @@ import org.medgemma4j.model.KvCacheType;
 import org.medgemma4j.sampling.SamplingParams;
 import org.medgemma4j.testing.FixtureModels;
 import org.medgemma4j.testing.Logits;
-import org.medgemma4j.testing.Oracle;
+import org.medgemma4j.testing.LlamaOracle;
 
 /** Sessions on the tiny fixture: the chat template, KV prefix reuse, sliding-window rewinds, streaming. */
 class SessionTest {
@@ -56,8 +55,7 @@ class SessionTest {
         assertThat(rendered).startsWith("<bos><start_of_turn>user\nYou are a careful clinical research assistant.\n\nWhat is")
                 .contains("<end_of_turn>\n<start_of_turn>model\nTypically 25-100 mg twice daily.<end_of_turn>\n")
                 .endsWith("And for atenolol?<end_of_turn>\n<start_of_turn>model\n");
-        int[] expected = new ObjectMapper().readValue(
-                Oracle.runScript(rendered, "tokenize", file.toString(), "--no-bos", "--special"), int[].class);
+        int[] expected = LlamaOracle.tokenize(file, rendered, false, true);
         assertThat(model.template().encode(chat, true)).containsExactly(expected);
     }
 

@@ -2,7 +2,6 @@ package org.medgemma4j.model;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.stream.Stream;
@@ -15,7 +14,7 @@ import org.medgemma4j.tensor.WorkerPool;
 import org.medgemma4j.testing.FixtureModels;
 import org.medgemma4j.testing.FixtureModels.Spec;
 import org.medgemma4j.testing.Logits;
-import org.medgemma4j.testing.Oracle;
+import org.medgemma4j.testing.LlamaOracle;
 
 /**
  * Every weight format, in files made by llama.cpp's own quantizer, against llama.cpp on the same file:
@@ -126,8 +125,7 @@ class FormatsOracleTest {
         Path file = FixtureModels.f32(spec);
         int[] prompt = Logits.probeSequence(20);
         int n = 64;
-        int[] expected = new ObjectMapper().readValue(
-                Oracle.runScript(null, "generate", file.toString(), Logits.csv(prompt), "-n", Integer.toString(n)), int[].class);
+        int[] expected = LlamaOracle.generate(file, prompt, n);
         try (Gemma3Model model = Gemma3Model.load(file)) {
             Gemma3Inference inf = new Gemma3Inference(model, KvCacheType.F16, pool, 32);
             float[] logits = new float[N_VOCAB];

@@ -2,7 +2,6 @@ package org.medgemma4j.model;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Path;
 import java.util.Arrays;
 import org.junit.jupiter.api.AfterAll;
@@ -11,7 +10,7 @@ import org.junit.jupiter.api.Test;
 import org.medgemma4j.tensor.WorkerPool;
 import org.medgemma4j.testing.FixtureModels;
 import org.medgemma4j.testing.Logits;
-import org.medgemma4j.testing.Oracle;
+import org.medgemma4j.testing.LlamaOracle;
 
 class Gemma3InferenceOracleTest {
 
@@ -55,8 +54,7 @@ class Gemma3InferenceOracleTest {
         Path file = FixtureModels.f32(FixtureModels.TINY);
         int[] prompt = {2, 818, 6213, 1000, 5000};
         int n = 64;
-        int[] expected = new ObjectMapper().readValue(
-                Oracle.runScript(null, "generate", file.toString(), Logits.csv(prompt), "-n", Integer.toString(n)), int[].class);
+        int[] expected = LlamaOracle.generate(file, prompt, n);
         try (Gemma3Model model = Gemma3Model.load(file);
              KvCache cache = new KvCache(model.config(), 128, 16, KvCacheType.F16)) {
             Gemma3Inference inf = new Gemma3Inference(model, KvCacheType.F16, pool, 16);

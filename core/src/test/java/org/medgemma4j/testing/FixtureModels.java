@@ -17,8 +17,8 @@ import org.medgemma4j.tensor.GgmlType;
  * that tiny numeric differences between engines do not flip every later token.
  *
  * Files are written once and cached under ~/.cache/medgemma4j/fixtures (or $MEDGEMMA_FIXTURES),
- * keyed by the spec, so every module's tests share them. Quantized variants come from llama.cpp's
- * own quantizer, exactly as users' Q4_K_M/Q8_0 files are made.
+ * keyed by the spec, so every module's tests share them (and concurrent test runs: see {@link FixtureCache}).
+ * Quantized variants come from llama.cpp's own quantizer, exactly as users' Q4_K_M/Q8_0 files are made.
  */
 public final class FixtureModels {
 
@@ -64,15 +64,7 @@ public final class FixtureModels {
 
     /** The F32 file of a fixture, written on first use. */
     public static synchronized Path f32(Spec spec) {
-        Path file = cacheDir().resolve(spec.fileName());
-        if (!Files.exists(file)) {
-            try {
-                write(spec, file);
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot write fixture " + file, e);
-            }
-        }
-        return file;
+        return FixtureCache.produce(cacheDir().resolve(spec.fileName()), tmp -> write(spec, tmp));
     }
 
     /**
@@ -80,44 +72,22 @@ public final class FixtureModels {
      * Q8_0, Q4_0, Q4_K_M, Q5_K_M, Q6_K, Q3_K_M, Q2_K, ...
      */
     public static synchronized Path quantized(Spec spec, String fileType) {
-        Path out = cacheDir().resolve(spec.fileName().replace(".gguf", "-" + fileType + ".gguf"));
-        if (!Files.exists(out)) {
-            quantize(f32(spec), out, fileType);
-        }
-        return out;
+        Path src = f32(spec);
+        return FixtureCache.produce(cacheDir().resolve(spec.fileName().replace(".gguf", "-" + fileType + ".gguf")),
+                tmp -> LlamaOracle.quantize(src, tmp, fileType));
     }
 
     /** The F16 file of a fixture (half the size of F32: what large fixtures are quantized from). */
     public static synchronized Path f16(Spec spec) {
-        Path file = cacheDir().resolve(spec.fileName().replace(".gguf", "-src16.gguf"));
-        if (!Files.exists(file)) {
-            try {
-                write(spec, file, GgmlType.F16);
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot write fixture " + file, e);
-            }
-        }
-        return file;
+        return FixtureCache.produce(cacheDir().resolve(spec.fileName().replace(".gguf", "-src16.gguf")),
+                tmp -> write(spec, tmp, GgmlType.F16));
     }
 
     /** As {@link #quantized}, but quantized from the {@link #f16} file (for fixtures too large for F32). */
     public static synchronized Path quantizedFromF16(Spec spec, String fileType) {
-        Path out = cacheDir().resolve(spec.fileName().replace(".gguf", "-src16-" + fileType + ".gguf"));
-        if (!Files.exists(out)) {
-            quantize(f16(spec), out, fileType);
-        }
-        return out;
-    }
-
-    /** llama.cpp's quantizer into a partial file, moved to {@code out} only when complete. */
-    private static void quantize(Path src, Path out, String fileType) {
-        Path tmp = out.resolveSibling(out.getFileName() + ".partial");
-        Oracle.runScript(null, "quantize", src.toString(), tmp.toString(), fileType);
-        try {
-            Files.move(tmp, out);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        Path src = f16(spec);
+        return FixtureCache.produce(cacheDir().resolve(spec.fileName().replace(".gguf", "-src16-" + fileType + ".gguf")),
+                tmp -> LlamaOracle.quantize(src, tmp, fileType));
     }
 
     private static void write(Spec s, Path file) throws IOException {

@@ -12,7 +12,7 @@ import java.util.stream.Collectors;
 /** Logit rows (one row of n_vocab floats per position) and how close two sets of them are. */
 public record Logits(float[][] rows) {
 
-    /** Reads the oracle's raw little-endian float32 rows. */
+    /** Reads raw little-endian float32 rows (as `medgemma logits --out` writes them). */
     public static Logits read(Path file, int nVocab) {
         try {
             ByteBuffer b = ByteBuffer.wrap(Files.readAllBytes(file)).order(ByteOrder.LITTLE_ENDIAN);
@@ -30,17 +30,11 @@ public record Logits(float[][] rows) {
 
     /** llama.cpp's logits for every position of {@code ids}, fed one token at a time. */
     public static Logits fromOracle(Path model, int[] ids, int nVocab) {
-        try {
-            Path out = Files.createTempFile("oracle-logits", ".f32");
-            try {
-                Oracle.runScript(null, "logits", model.toString(), csv(ids), "--all", "--out", out.toString());
-                return read(out, nVocab);
-            } finally {
-                Files.deleteIfExists(out);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        float[][] rows = LlamaOracle.logits(model, ids, true);
+        if (rows.length > 0 && rows[0].length != nVocab) {
+            throw new IllegalStateException("llama.cpp gives " + rows[0].length + " logits per row, expected " + nVocab);
         }
+        return new Logits(rows);
     }
 
     public static String csv(int[] ids) {

