@@ -1,9 +1,9 @@
 package org.medgemma4j.cli;
 
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.medgemma4j.perf.SpeedBench;
+import org.medgemma4j.store.ModelResolver;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -14,8 +14,8 @@ import picocli.CommandLine.Spec;
         description = "Measure prefill (prompt) and decode (generation) speed in tokens per second.")
 final class BenchCommand implements Callable<Integer> {
 
-    @Option(names = {"-m", "--model"}, required = true, paramLabel = "MODEL", description = "the GGUF model file")
-    Path model;
+    @Option(names = {"-m", "--model"}, required = true, paramLabel = "MODEL", description = "a GGUF file, a pulled reference (hf.co/ORG/REPO:QUANT) or an Ollama model name")
+    String model;
 
     @Option(names = {"-p", "--prompt"}, paramLabel = "P", description = "prompt tokens (default ${DEFAULT-VALUE})")
     int prompt = 512;
@@ -39,7 +39,7 @@ final class BenchCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        SpeedBench.Result r = SpeedBench.run(model, threads, prompt, gen, reps, line -> {
+        SpeedBench.Result r = SpeedBench.run(ModelResolver.fromEnvironment().resolve(model), threads, prompt, gen, reps, line -> {
             err.println(line);
             err.flush();
         });

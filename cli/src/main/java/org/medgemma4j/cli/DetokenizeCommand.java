@@ -2,7 +2,6 @@ package org.medgemma4j.cli;
 
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.medgemma4j.tokenizer.Tokenizer;
 import picocli.CommandLine.Command;
@@ -16,8 +15,8 @@ import picocli.CommandLine.Spec;
         description = "Print the text of comma-separated token ids (control tokens shown).")
 final class DetokenizeCommand implements Callable<Integer> {
 
-    @Option(names = {"-m", "--model"}, required = true, paramLabel = "MODEL", description = "GGUF model file")
-    Path model;
+    @Option(names = {"-m", "--model"}, required = true, paramLabel = "MODEL", description = "a GGUF file, a pulled reference (hf.co/ORG/REPO:QUANT) or an Ollama model name")
+    String model;
 
     @Option(names = "--ids", required = true, split = ",", paramLabel = "ID", description = "Token ids, e.g. 2,818")
     int[] ids;

@@ -1,11 +1,11 @@
 package org.medgemma4j.cli;
 
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.medgemma4j.gguf.GgufException;
 import org.medgemma4j.gguf.GgufFile;
 import org.medgemma4j.model.Gemma3Config;
+import org.medgemma4j.store.ModelResolver;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -17,8 +17,8 @@ import picocli.CommandLine.Spec;
         description = "Show a GGUF file's version, metadata, tensors and totals (any part of a split model).")
 final class InspectCommand implements Callable<Integer> {
 
-    @Parameters(paramLabel = "FILE", description = "the GGUF file")
-    Path file;
+    @Parameters(paramLabel = "MODEL", description = "a GGUF file, a pulled reference (hf.co/ORG/REPO:QUANT) or an Ollama model name")
+    String model;
 
     @Option(names = "--json", description = "print JSON (long arrays abbreviated to their count and first items)")
     boolean json;
@@ -29,7 +29,7 @@ final class InspectCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
-        try (GgufFile g = GgufFile.open(file)) {
+        try (GgufFile g = GgufFile.open(ModelResolver.fromEnvironment().resolve(model))) {
             ModelSummary model = ModelSummary.of(g);
             if (json) {
                 InspectJson.write(g, model, out);

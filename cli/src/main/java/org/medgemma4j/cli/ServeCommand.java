@@ -5,6 +5,7 @@ import java.util.concurrent.Callable;
 import org.medgemma4j.generate.LoadedModel;
 import org.medgemma4j.server.MedgemmaServer;
 import org.medgemma4j.server.ServerConfig;
+import org.medgemma4j.store.ModelResolver;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -15,8 +16,8 @@ import picocli.CommandLine.Spec;
         description = "Serve a model over Ollama's and OpenAI's HTTP APIs (127.0.0.1 unless --host says otherwise). Research use only.")
 final class ServeCommand implements Callable<Integer> {
 
-    @Option(names = {"-m", "--model"}, required = true, paramLabel = "MODEL", description = "the GGUF model file")
-    Path model;
+    @Option(names = {"-m", "--model"}, required = true, paramLabel = "MODEL", description = "a GGUF file, a pulled reference (hf.co/ORG/REPO:QUANT) or an Ollama model name")
+    String model;
 
     @Option(names = "--name", paramLabel = "NAME", description = "the model name clients use (default: the file name without .gguf)")
     String name;
@@ -64,9 +65,13 @@ final class ServeCommand implements Callable<Integer> {
         if (!loopback && apiKey == null) {
             spec.commandLine().getErr().println("medgemma: warning: serving on " + host + " without --api-key: anyone who can reach it can use it");
         }
-        String modelName = name != null ? name : model.getFileName().toString().replaceFirst("(?i)\\.gguf$", "");
+        Path file = ModelResolver.fromEnvironment().resolve(model);
+        // A file is served under its name without .gguf; a store or Ollama reference under the reference itself.
+        String modelName = name != null ? name
+                : file.toString().equals(model) || model.toLowerCase(java.util.Locale.ROOT).endsWith(".gguf")
+                ? file.getFileName().toString().replaceFirst("(?i)\\.gguf$", "") : model;
         ServerConfig config = new ServerConfig(modelName, host, port, parallel, ctx, batch, queue, apiKey, maxBody, logText);
-        try (LoadedModel m = LoadedModel.open(model, threads); MedgemmaServer server = MedgemmaServer.start(m, config)) {
+        try (LoadedModel m = LoadedModel.open(file, threads); MedgemmaServer server = MedgemmaServer.start(m, config)) {
             spec.commandLine().getErr().println("medgemma: serving " + modelName + " on http://" + host + ":" + server.port()
                     + " (" + parallel + " slots of " + ctx + " tokens)");
             spec.commandLine().getErr().flush();

@@ -5,10 +5,10 @@ import java.io.PrintWriter;
 import java.nio.ByteBuffer;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.StringJoiner;
 import java.util.concurrent.Callable;
 import org.medgemma4j.gguf.GgufFile;
+import org.medgemma4j.store.ModelResolver;
 import org.medgemma4j.tokenizer.Tokenizer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -20,8 +20,8 @@ import picocli.CommandLine.Spec;
         description = "Print the token ids of the UTF-8 text on standard input as a JSON array.")
 final class TokenizeCommand implements Callable<Integer> {
 
-    @Option(names = {"-m", "--model"}, required = true, paramLabel = "MODEL", description = "GGUF model file")
-    Path model;
+    @Option(names = {"-m", "--model"}, required = true, paramLabel = "MODEL", description = "a GGUF file, a pulled reference (hf.co/ORG/REPO:QUANT) or an Ollama model name")
+    String model;
 
     @Option(names = "--no-bos", description = "Do not add the BOS token the model asks for.")
     boolean noBos;
@@ -42,8 +42,9 @@ final class TokenizeCommand implements Callable<Integer> {
         return 0;
     }
 
-    static Tokenizer load(Path model) throws IOException {
-        try (GgufFile file = GgufFile.open(model)) {
+    /** The tokenizer of a model reference, resolved as every command resolves it. */
+    static Tokenizer load(String model) throws IOException {
+        try (GgufFile file = GgufFile.open(ModelResolver.fromEnvironment().resolve(model))) {
             return Tokenizer.of(file);
         }
     }
