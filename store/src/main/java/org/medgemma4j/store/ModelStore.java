@@ -37,6 +37,11 @@ public final class ModelStore {
         return home.resolve("models");
     }
 
+    /** Where {@code medgemma data fetch} puts the data sets, as {@code data/NAME/FILE}. */
+    public Path dataDir() {
+        return home.resolve("data");
+    }
+
     /** Where a Hugging Face file lives once pulled. */
     public Path pathOf(ModelRef.HfFile f) {
         return modelsDir().resolve(f.org()).resolve(f.repo()).resolve(f.file());
