@@ -50,7 +50,7 @@ public enum DataSet {
             mmlu("medical_genetics", 18520, "cc30c698e94f12c00e610a39c62d1a1d9587fa53c005359317346081f722c5e6"),
             mmlu("professional_medicine", 211585, "a034bf0dda10cb0848bdd3097eb1547d61ca2dac9e9b871563691621c38d51e9")),
     DEID("deid", "PhysioNet de-identification gold corpus: 2,434 nursing notes, 1,779 PHI spans (surrogate PHI)",
-            "CC0-1.0 as republished there (its LICENSE); from PhysioNet's deid release, whose software is GPL-2.0",
+            "CC0-1.0 (the repository's LICENSE; the corpus comes from PhysioNet's deid, whose software is GPL-2.0)",
             "github.com/MingzheHu-Duke/deid2021",
             new DataFile("LICENSE", github(Pinned.DEID, "LICENSE"), 7048,
                     "a2010f343487d3f7618affe54f789f5487602331c0a8d03f49e9a7c547cf0499"),
