@@ -170,5 +170,4 @@ public final class HfClient {
         String s = etag.replaceFirst("^W/", "").replace("\"", "").strip().toLowerCase(Locale.ROOT);
         return s.matches("[0-9a-f]{64}") ? s : null;
     }
-
 }
