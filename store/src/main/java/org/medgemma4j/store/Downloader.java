@@ -6,7 +6,6 @@ import java.io.OutputStream;
 import java.net.http.HttpResponse;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -15,61 +14,76 @@ import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
-import org.medgemma4j.gguf.GgufException;
-import org.medgemma4j.gguf.GgufFile;
+import java.util.Optional;
 
 /**
- * Downloads one file into the store: into FILE.partial, resuming from its length with a Range
- * request, then SHA-256 checked and opened as GGUF before an atomic move to FILE. A corrupt download
- * is deleted; an interrupted one stays as .partial for the next pull to resume.
+ * Downloads one file, whatever serves it (Hugging Face for {@code pull}, a plain URL for
+ * {@code data fetch}): into FILE.partial, resuming from its length with a Range request, then
+ * SHA-256 checked and passed through the caller's {@link ContentCheck} before an atomic move to FILE,
+ * so a file under its final name is always whole and checked. A corrupt download is deleted; an
+ * interrupted one stays as .partial for the next run to resume.
  */
 public final class Downloader {
 
-    private static final int BUFFER = 1 << 20;
+    /** A check a downloaded file must pass before it takes its final name; a failing file is deleted. */
+    @FunctionalInterface
+    public interface ContentCheck {
 
-    private final HfClient hf;
-    private final DownloadProgress progress;
+        ContentCheck NONE = (file, name) -> {
+        };
 
-    public Downloader(HfClient hf, DownloadProgress progress) {
-        this.hf = hf;
-        this.progress = progress;
+        /** Throws, with a message that completes "NAME was downloaded but ...", when the file is unusable. */
+        void check(Path file, String name) throws IOException;
     }
 
-    /** Fetches {@code f} (size and sha256 as published; sha null when none is) to {@code target}. */
-    public void download(ModelRef.HfFile f, RepoFile info, Path target) throws IOException {
+    private static final int BUFFER = 1 << 20;
+
+    private final DownloadProgress progress;
+    private final ContentCheck check;
+
+    public Downloader(DownloadProgress progress, ContentCheck check) {
+        this.progress = progress;
+        this.check = check;
+    }
+
+    /**
+     * Fetches {@code what} from {@code source} to {@code target}; {@code size} is -1 and {@code sha256}
+     * null when the source publishes none.
+     */
+    public void download(String what, ByteSource source, long size, String sha256, Path target) throws IOException {
         Path partial = ModelStore.partialOf(target);
         Files.createDirectories(target.getParent());
         long have = Files.exists(partial) ? Files.size(partial) : 0;
-        if (info.size() >= 0 && have > info.size()) {
+        if (size >= 0 && have > size) {
             Files.delete(partial);
             have = 0;
         }
-        if (info.size() < 0 || have < info.size()) {
-            checkSpace(target.getParent(), info.size() - have, f);
-            fetch(f, info, partial, have);
+        if (size < 0 || have < size) {
+            checkSpace(target.getParent(), size - have, what);
+            fetch(what, source, size, partial, target.getFileName().toString(), have);
         }
-        verify(f, info, partial);
+        verify(what, sha256, partial, target.getFileName().toString());
         Files.move(partial, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     }
 
-    private void fetch(ModelRef.HfFile f, RepoFile info, Path partial, long have) throws IOException {
-        HttpResponse<InputStream> r = hf.download(f, have);
+    private void fetch(String what, ByteSource source, long size, Path partial, String name, long have) throws IOException {
+        HttpResponse<InputStream> r = source.open(have);
         if (r.statusCode() == 416 || have > 0 && r.statusCode() == 200
-                || r.statusCode() == 206 && HfClient.contentRangeStart(r).orElse(-1L) != have) {
+                || r.statusCode() == 206 && contentRangeStart(r).orElse(-1L) != have) {
             r.body().close(); // the server will not continue where we stopped: start again
             Files.deleteIfExists(partial);
             if (have == 0) {
-                throw new StoreException(f + ": the server refused the download (HTTP " + r.statusCode() + ")");
+                throw new StoreException(what + ": the server refused the download (HTTP " + r.statusCode() + ")");
             }
-            fetch(f, info, partial, 0);
+            fetch(what, source, size, partial, name, 0);
             return;
         }
         long done = have;
-        progress.start(f.file(), info.size(), have);
+        progress.start(name, size, have);
         try (InputStream in = r.body();
              OutputStream out = Files.newOutputStream(partial, StandardOpenOption.CREATE, StandardOpenOption.APPEND)) {
             byte[] buf = new byte[BUFFER];
-            for (int n; (n = read(in, buf, f, done, info.size())) > 0; ) {
+            for (int n; (n = read(in, buf, what, done, size)) > 0; ) {
                 write(out, buf, n, partial);
                 done += n;
                 progress.advance(n);
@@ -77,16 +91,16 @@ public final class Downloader {
         } finally {
             progress.close();
         }
-        if (info.size() >= 0 && done != info.size()) {
-            throw interrupted(f, done, info.size(), "the connection closed early");
+        if (size >= 0 && done != size) {
+            throw interrupted(what, done, size, "the connection closed early");
         }
     }
 
-    private static int read(InputStream in, byte[] buf, ModelRef.HfFile f, long done, long size) throws StoreException {
+    private static int read(InputStream in, byte[] buf, String what, long done, long size) throws StoreException {
         try {
             return in.read(buf);
         } catch (IOException e) {
-            throw interrupted(f, done, size, e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
+            throw interrupted(what, done, size, e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
         }
     }
 
@@ -96,57 +110,50 @@ public final class Downloader {
         } catch (IOException e) {
             String msg = String.valueOf(e.getMessage());
             throw new StoreException((msg.contains("No space left") || msg.contains("not enough space") ? "disk full" : "cannot write")
-                    + " while writing " + partial + " (" + msg + "); free space and run the same pull again to resume", e);
+                    + " while writing " + partial + " (" + msg + "); free space and run the same command again to resume", e);
         }
     }
 
-    private static StoreException interrupted(ModelRef.HfFile f, long done, long size, String why) {
-        return new StoreException("download of " + f + " interrupted after " + done + (size >= 0 ? " of " + size : "")
-                + " bytes (" + why + "); run the same pull again to resume");
+    private static StoreException interrupted(String what, long done, long size, String why) {
+        return new StoreException("download of " + what + " interrupted after " + done + (size >= 0 ? " of " + size : "")
+                + " bytes (" + why + "); run the same command again to resume");
     }
 
-    private static void checkSpace(Path dir, long needed, ModelRef.HfFile f) throws IOException {
+    private static void checkSpace(Path dir, long needed, String what) throws IOException {
         long free = Files.getFileStore(dir).getUsableSpace();
         if (needed > free) {
-            throw new StoreException("not enough disk space for " + f + ": " + needed + " bytes still to download, "
+            throw new StoreException("not enough disk space for " + what + ": " + needed + " bytes still to download, "
                     + free + " free in " + dir + " (set MEDGEMMA_HOME to a larger disk)");
         }
     }
 
-    /** SHA-256 against the published one, then a GGUF parse; a failing file is deleted. */
-    private static void verify(ModelRef.HfFile f, RepoFile info, Path partial) throws IOException {
-        if (info.sha256() != null) {
+    /** SHA-256 against the published one, then the content check; a failing file is deleted. */
+    private void verify(String what, String sha256, Path partial, String name) throws IOException {
+        if (sha256 != null) {
             String got = sha256(partial);
-            if (!got.equals(info.sha256())) {
+            if (!got.equals(sha256)) {
                 Files.deleteIfExists(partial);
-                throw new StoreException("SHA-256 mismatch for " + f + ": expected " + info.sha256() + ", got " + got
-                        + "; the download was corrupt and has been deleted; run pull again");
+                throw new StoreException("SHA-256 mismatch for " + what + ": expected " + sha256 + ", got " + got
+                        + "; the download was corrupt and has been deleted; run the same command again");
             }
         }
         try {
-            checkGguf(partial, f.file());
-        } catch (GgufException e) {
+            check.check(partial, name);
+        } catch (IOException e) {
             Files.deleteIfExists(partial);
-            throw new StoreException(f + " was downloaded but is not a usable GGUF file (" + e.getMessage()
-                    + "); it has been deleted");
+            throw new StoreException(what + " was downloaded but " + e.getMessage() + "; it has been deleted", e);
         }
     }
 
-    // One part of a split model cannot be opened alone (its split.count names the others): check its magic.
-    private static void checkGguf(Path file, String name) throws IOException {
-        if (name.matches(".*-\\d{5}-of-\\d{5}\\.gguf")) {
-            byte[] magic = new byte[4];
-            try (InputStream in = Files.newInputStream(file)) {
-                if (in.readNBytes(magic, 0, 4) != 4 || !new String(magic, StandardCharsets.US_ASCII).equals("GGUF")) {
-                    throw new GgufException(file, "not a GGUF file (no GGUF magic at the start)");
-                }
-            }
-            return;
-        }
-        GgufFile.open(file).close(); // parses the header and checks every tensor lies within the file
+    /** Where a 206 answer starts, from its Content-Range header. */
+    static Optional<Long> contentRangeStart(HttpResponse<?> r) {
+        return r.headers().firstValue("Content-Range")
+                .filter(v -> v.matches("bytes \\d+-\\d+/(\\d+|\\*)"))
+                .map(v -> Long.parseLong(v.substring(6, v.indexOf('-'))));
     }
 
-    static String sha256(Path file) throws IOException {
+    /** The SHA-256 of a file, lower-case hex. */
+    public static String sha256(Path file) throws IOException {
         MessageDigest md;
         try {
             md = MessageDigest.getInstance("SHA-256");

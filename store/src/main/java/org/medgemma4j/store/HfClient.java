@@ -14,7 +14,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Optional;
 
 /**
  * The parts of the Hugging Face Hub that pulling needs, over the JDK's HttpClient: the repository
@@ -100,6 +99,11 @@ public final class HfClient {
         return r;
     }
 
+    /** The file as a {@link Downloader} source: {@link #download} from a byte offset. */
+    public ByteSource source(ModelRef.HfFile f) {
+        return from -> download(f, from);
+    }
+
     /** Bytes [from, to] of a file, for reading a header without downloading the file. */
     public HttpResponse<byte[]> range(ModelRef.HfFile f, long from, long to) throws IOException {
         HttpRequest req = request(resolveUri(f)).GET().header("Range", "bytes=" + from + "-" + to).build();
@@ -165,11 +169,5 @@ public final class HfClient {
         }
         String s = etag.replaceFirst("^W/", "").replace("\"", "").strip().toLowerCase(Locale.ROOT);
         return s.matches("[0-9a-f]{64}") ? s : null;
-    }
-
-    static Optional<Long> contentRangeStart(HttpResponse<?> r) {
-        return r.headers().firstValue("Content-Range")
-                .filter(v -> v.matches("bytes \\d+-\\d+/(\\d+|\\*)"))
-                .map(v -> Long.parseLong(v.substring(6, v.indexOf('-'))));
     }
 }

@@ -11,6 +11,7 @@ import java.util.stream.Stream;
  * Our own store: {@code <home>/models/ORG/REPO/FILE.gguf}, home being $MEDGEMMA_HOME or
  * ~/.cache/medgemma4j. Downloads land beside their final name as {@code FILE.gguf.partial} and are
  * moved into place only once verified, so a name ending in .gguf is always a whole, checked file.
+ * The public data sets {@code medgemma data fetch} downloads live beside the models in {@code <home>/data}.
  */
 public final class ModelStore {
 
@@ -35,6 +36,11 @@ public final class ModelStore {
 
     public Path modelsDir() {
         return home.resolve("models");
+    }
+
+    /** Where {@code medgemma data fetch} puts the data sets, as {@code data/NAME/FILE}. */
+    public Path dataDir() {
+        return home.resolve("data");
     }
 
     /** Where a Hugging Face file lives once pulled. */

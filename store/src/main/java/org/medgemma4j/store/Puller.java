@@ -22,7 +22,7 @@ public final class Puller {
     public Puller(ModelStore store, HfClient hf, DownloadProgress progress) {
         this.store = store;
         this.hf = hf;
-        this.downloader = new Downloader(hf, progress);
+        this.downloader = new Downloader(progress, new GgufCheck());
     }
 
     public List<Pulled> pull(ModelRef ref) throws IOException {
@@ -55,7 +55,7 @@ public final class Puller {
             return new Pulled(f, target, false);
         }
         RepoFile info = listed != null && listed.sha256() != null ? listed : hf.head(f);
-        downloader.download(f, info, target);
+        downloader.download(f.toString(), hf.source(f), info.size(), info.sha256(), target);
         return new Pulled(f, target, true);
     }
 }

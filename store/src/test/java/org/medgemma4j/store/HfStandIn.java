@@ -3,7 +3,6 @@ package org.medgemma4j.store;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -98,31 +97,9 @@ final class HfStandIn implements AutoCloseable {
             send(x, 404, "no such object");
             return;
         }
-        if (corrupt) {
-            b = b.clone();
-            b[b.length - 1] ^= 1;
-        }
-        String range = x.getRequestHeaders().getFirst("Range");
-        int from = 0;
-        int to = b.length - 1;
-        if (range != null) {
-            ranges.add(range);
-            String[] r = range.substring("bytes=".length()).split("-", -1);
-            from = Integer.parseInt(r[0]);
-            to = r[1].isEmpty() ? b.length - 1 : Math.min(b.length - 1, Integer.parseInt(r[1]));
-            x.getResponseHeaders().add("Content-Range", "bytes " + from + "-" + to + "/" + b.length);
-        }
-        x.getResponseHeaders().add("Accept-Ranges", "bytes");
-        int len = to - from + 1;
-        x.sendResponseHeaders(range != null ? 206 : 200, len);
-        OutputStream out = x.getResponseBody();
-        if (cutAfter >= 0 && cutAfter < len) {
-            out.write(b, from, (int) cutAfter);
-            out.flush();
+        if (FileServerStandIn.serve(x, b, corrupt, cutAfter, ranges)) {
             cutAfter = -1;
-            return; // closing short of Content-Length drops the connection mid-body
         }
-        out.write(b, from, len);
     }
 
     private static void send(HttpExchange x, int status, String body) throws IOException {
