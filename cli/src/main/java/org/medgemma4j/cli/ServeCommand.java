@@ -1,9 +1,11 @@
 package org.medgemma4j.cli;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import org.medgemma4j.generate.LoadedModel;
 import org.medgemma4j.server.MedgemmaServer;
+import org.medgemma4j.server.Origins;
 import org.medgemma4j.server.ServerConfig;
 import org.medgemma4j.store.ModelResolver;
 import picocli.CommandLine.Command;
@@ -53,6 +55,11 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--log-text", description = "log prompts and answers (off by default: medical text may identify patients)")
     boolean logText;
 
+    @Option(names = "--origins", paramLabel = "ORIGIN", split = ",", defaultValue = "${env:OLLAMA_ORIGINS}",
+            description = "more browser origins allowed to call the server (CORS), comma-separated, * as wildcard "
+                    + "(default: OLLAMA_ORIGINS; pages on localhost are always allowed)")
+    List<String> origins;
+
     @Spec
     CommandSpec spec;
 
@@ -70,7 +77,8 @@ final class ServeCommand implements Callable<Integer> {
         String modelName = name != null ? name
                 : file.toString().equals(model) || model.toLowerCase(java.util.Locale.ROOT).endsWith(".gguf")
                 ? file.getFileName().toString().replaceFirst("(?i)\\.gguf$", "") : model;
-        ServerConfig config = new ServerConfig(modelName, host, port, parallel, ctx, batch, queue, apiKey, maxBody, logText);
+        ServerConfig config = new ServerConfig(modelName, host, port, parallel, ctx, batch, queue, apiKey, maxBody, logText,
+                Origins.withDefaults(origins));
         try (LoadedModel m = LoadedModel.open(file, threads); MedgemmaServer server = MedgemmaServer.start(m, config)) {
             spec.commandLine().getErr().println("medgemma: serving " + modelName + " on http://" + host + ":" + server.port()
                     + " (" + parallel + " slots of " + ctx + " tokens)");

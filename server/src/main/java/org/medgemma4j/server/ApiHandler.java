@@ -78,7 +78,7 @@ final class ApiHandler extends Handler.Abstract {
 
     private void respondWithError(Exchange ex, int status, String message, String code, Callback callback) {
         try {
-            String body = json.writeValueAsString(errorBody(ex.path(), status, message, code));
+            String body = json.writeValueAsString(errorBody(json, ex.path(), status, message, code));
             if (ex.committed()) {
                 // a stream has started with status 200: the error ends it as one more event
                 ex.chunk(ex.path().startsWith("/v1/") ? "data: " + body + "\n\n" : body + "\n");
@@ -92,7 +92,8 @@ final class ApiHandler extends Handler.Abstract {
         }
     }
 
-    private ObjectNode errorBody(String path, int status, String message, String code) {
+    /** An error in the format of the API at {@code path}: OpenAI's under /v1, Ollama's elsewhere. */
+    static ObjectNode errorBody(ObjectMapper json, String path, int status, String message, String code) {
         ObjectNode root = json.createObjectNode();
         if (path.startsWith("/v1/")) {
             ObjectNode error = root.putObject("error");

@@ -5,10 +5,12 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.Properties;
+import java.util.Set;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.handler.CrossOriginHandler;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.medgemma4j.generate.LoadedModel;
 
@@ -17,6 +19,13 @@ import org.medgemma4j.generate.LoadedModel;
  * {@link Scheduler} that decodes all requests together. Closing it stops the server, not the model.
  */
 public final class MedgemmaServer implements AutoCloseable {
+
+    /** Request headers a browser client may send (Ollama's list: the OpenAI SDKs send the x-stainless ones). */
+    private static final Set<String> CORS_HEADERS = Set.of("Authorization", "Content-Type", "User-Agent", "Accept",
+            "X-Requested-With", "OpenAI-Beta", "OpenAI-Organization", "OpenAI-Project", "x-stainless-arch",
+            "x-stainless-async", "x-stainless-custom-poll-interval", "x-stainless-helper-method", "x-stainless-lang",
+            "x-stainless-os", "x-stainless-package-version", "x-stainless-poll-helper", "x-stainless-retry-count",
+            "x-stainless-runtime", "x-stainless-runtime-version", "x-stainless-timeout");
 
     private final Server jetty;
     private final ServerConnector connector;
@@ -53,7 +62,14 @@ public final class MedgemmaServer implements AutoCloseable {
         // a non-streamed answer can take minutes without any I/O on the connection
         connector.setIdleTimeout(600_000);
         jetty.addConnector(connector);
-        jetty.setHandler(new ApiHandler(router, json, config.apiKey(), metrics));
+        // CORS: other origins get 403 at the gate; preflights from allowed ones are answered by Jetty's handler.
+        CrossOriginHandler cors = new CrossOriginHandler();
+        cors.setAllowedOriginPatterns(config.origins().regexes());
+        cors.setAllowedMethods(Set.of("GET", "POST", "PUT", "DELETE", "HEAD", "OPTIONS"));
+        cors.setAllowedHeaders(CORS_HEADERS);
+        cors.setAllowCredentials(false);
+        cors.setHandler(new ApiHandler(router, json, config.apiKey(), metrics));
+        jetty.setHandler(new OriginGate(config.origins(), json, cors));
         jetty.setStopTimeout(2_000);
         try {
             jetty.start();

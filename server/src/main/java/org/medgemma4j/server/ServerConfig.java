@@ -11,9 +11,17 @@ package org.medgemma4j.server;
  * @param apiKey       when set, every route but /health needs {@code Authorization: Bearer <key>}
  * @param maxBodyBytes largest request body
  * @param logText      log prompts and answers (off by default: medical text may identify patients)
+ * @param origins      browser origins allowed to call the server (CORS): localhost pages by default, see {@link Origins}
  */
 public record ServerConfig(String modelName, String host, int port, int parallel, int contextLength, int batchSize,
-                           int queue, String apiKey, int maxBodyBytes, boolean logText) {
+                           int queue, String apiKey, int maxBodyBytes, boolean logText, Origins origins) {
+
+    /** A configuration with the default origins. */
+    public ServerConfig(String modelName, String host, int port, int parallel, int contextLength, int batchSize,
+                        int queue, String apiKey, int maxBodyBytes, boolean logText) {
+        this(modelName, host, port, parallel, contextLength, batchSize, queue, apiKey, maxBodyBytes, logText,
+                Origins.withDefaults(java.util.List.of()));
+    }
 
     public ServerConfig {
         if (parallel < 1) {
@@ -33,6 +41,9 @@ public record ServerConfig(String modelName, String host, int port, int parallel
         }
         if (maxBodyBytes < 1024) {
             throw new IllegalArgumentException("the body limit must be at least 1024 bytes, got " + maxBodyBytes);
+        }
+        if (origins == null) {
+            throw new IllegalArgumentException("origins must be given (Origins.withDefaults)");
         }
         if (apiKey != null && apiKey.isBlank()) {
             throw new IllegalArgumentException("--api-key must not be blank");
