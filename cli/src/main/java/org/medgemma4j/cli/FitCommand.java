@@ -38,13 +38,13 @@ final class FitCommand implements Callable<Integer> {
                     + "medgemma-27b, medgemma-27b-text, with :q4_k_m, :q8_0, :f16, ...); default ${DEFAULT-VALUE}")
     String model;
 
-    @Option(names = "--ctx", defaultValue = "8192", description = "context length in tokens (default ${DEFAULT-VALUE})")
+    @Option(names = {"-c", "--ctx-size", "--ctx"}, defaultValue = "8192", description = "context length in tokens (default ${DEFAULT-VALUE})")
     int context;
 
-    @Option(names = "--kv", defaultValue = "f16", description = "KV cache type: f16, q8_0 or f32 (default ${DEFAULT-VALUE})")
+    @Option(names = {"--kv-type", "--kv"}, defaultValue = "f16", description = "KV cache type: f16, q8_0 or f32 (default ${DEFAULT-VALUE})")
     String kv;
 
-    @Option(names = "--batch", defaultValue = "" + FitPlanner.DEFAULT_BATCH, description = "prefill batch (default ${DEFAULT-VALUE})")
+    @Option(names = {"-b", "--batch-size", "--batch"}, defaultValue = "" + FitPlanner.DEFAULT_BATCH, description = "prefill batch (default ${DEFAULT-VALUE})")
     int batch;
 
     @ArgGroup(exclusive = true)

@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import org.medgemma4j.generate.LoadedModel;
 import org.medgemma4j.generate.Session;
 import org.medgemma4j.model.KvCacheType;
+import org.medgemma4j.store.DefaultModel;
 import org.medgemma4j.store.ModelResolver;
 import org.medgemma4j.store.ModelStore;
 import org.medgemma4j.store.PrecisionGuard;
@@ -15,9 +16,14 @@ import picocli.CommandLine.Option;
 /** Options shared by every command that runs a model. */
 final class ModelOptions {
 
-    @Option(names = {"-m", "--model"}, required = true, paramLabel = "MODEL",
-            description = "a GGUF file, a pulled reference (hf.co/ORG/REPO:QUANT) or an Ollama model name")
+    @Option(names = {"-m", "--model"}, paramLabel = "MODEL",
+            description = "a GGUF file, a pulled reference (hf.co/ORG/REPO:QUANT) or an Ollama model name "
+                    + "(default: `medgemma config default-model`, or the only model pulled)")
     String model;
+
+    @Option(names = {"-ngl", "--n-gpu-layers", "--gpu-layers"}, paramLabel = "N",
+            description = "accepted as llama.cpp takes it; medgemma4j computes on the CPU (no GPU path yet), so it is ignored with a note")
+    Integer gpuLayers;
 
     @Option(names = {"-t", "--threads"}, paramLabel = "N", description = "compute threads (default: all cores, ${DEFAULT-VALUE})")
     int threads = Runtime.getRuntime().availableProcessors();
@@ -39,12 +45,18 @@ final class ModelOptions {
         if (threads < 1) {
             throw new IllegalArgumentException("--threads must be at least 1");
         }
-        Path file = ModelResolver.fromEnvironment().resolve(model);
+        GpuLayers.note(gpuLayers, err);
+        Path file = ModelResolver.fromEnvironment().resolve(reference());
         LoadedModel m = LoadedModel.open(file, threads);
         PrecisionGuard.check(m.model().file()).ifPresent(w -> err.println("warning: " + w));
         ResearchNotice.showOnce(m.model().config().name() + " " + file.getFileName(), ModelStore.fromEnvironment().home(), err);
         err.flush();
         return m;
+    }
+
+    /** The model reference given, or the default one. */
+    String reference() throws IOException {
+        return model != null ? model : DefaultModel.fromEnvironment().choose();
     }
 
     Session newSession(LoadedModel m) {

@@ -1,6 +1,7 @@
 package org.medgemma4j.cli;
 
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -29,8 +30,12 @@ final class RunCommand implements Callable<Integer> {
     @Mixin
     AnswerOptions answer;
 
-    @Parameters(paramLabel = "PROMPT", description = "the prompt")
+    @Parameters(paramLabel = "PROMPT", arity = "0..1",
+            description = "the prompt; '-' or none (with input piped) reads it from standard input")
     String prompt;
+
+    @Option(names = {"-f", "--file"}, paramLabel = "FILE", description = "read the prompt from a file")
+    Path promptFile;
 
     @Option(names = "--raw", description = "continue the prompt as plain text, without the chat template")
     boolean raw;
@@ -42,6 +47,7 @@ final class RunCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        String prompt = PromptInput.read(this.prompt, promptFile);
         try (LoadedModel m = model.open(spec.commandLine().getErr()); Session session = model.newSession(m)) {
             int[] tokens;
             if (raw) {

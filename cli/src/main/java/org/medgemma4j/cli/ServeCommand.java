@@ -7,6 +7,7 @@ import org.medgemma4j.generate.LoadedModel;
 import org.medgemma4j.server.MedgemmaServer;
 import org.medgemma4j.server.Origins;
 import org.medgemma4j.server.ServerConfig;
+import org.medgemma4j.store.DefaultModel;
 import org.medgemma4j.store.ModelResolver;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -18,8 +19,13 @@ import picocli.CommandLine.Spec;
         description = "Serve a model over Ollama's and OpenAI's HTTP APIs (127.0.0.1 unless --host says otherwise). Research use only.")
 final class ServeCommand implements Callable<Integer> {
 
-    @Option(names = {"-m", "--model"}, required = true, paramLabel = "MODEL", description = "a GGUF file, a pulled reference (hf.co/ORG/REPO:QUANT) or an Ollama model name")
+    @Option(names = {"-m", "--model"}, paramLabel = "MODEL", description = "a GGUF file, a pulled reference "
+            + "(hf.co/ORG/REPO:QUANT) or an Ollama model name (default: `medgemma config default-model`, or the only model pulled)")
     String model;
+
+    @Option(names = {"-ngl", "--n-gpu-layers", "--gpu-layers"}, paramLabel = "N",
+            description = "accepted as llama.cpp takes it; ignored with a note (no GPU path yet)")
+    Integer gpuLayers;
 
     @Option(names = "--name", paramLabel = "NAME", description = "the model name clients use (default: the file name without .gguf)")
     String name;
@@ -33,10 +39,10 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--parallel", paramLabel = "N", description = "requests decoded together (default ${DEFAULT-VALUE})")
     int parallel = 4;
 
-    @Option(names = "--ctx", paramLabel = "N", description = "context tokens per request slot (default ${DEFAULT-VALUE})")
+    @Option(names = {"-c", "--ctx-size", "--ctx"}, paramLabel = "N", description = "context tokens per request slot (default ${DEFAULT-VALUE})")
     int ctx = 4096;
 
-    @Option(names = "--batch", paramLabel = "N", description = "most tokens per forward pass (default ${DEFAULT-VALUE})")
+    @Option(names = {"-b", "--batch-size", "--batch"}, paramLabel = "N", description = "most tokens per forward pass (default ${DEFAULT-VALUE})")
     int batch = 64;
 
     @Option(names = "--queue", paramLabel = "N", description = "requests that may wait for a slot; more get 503 (default ${DEFAULT-VALUE})")
@@ -71,6 +77,10 @@ final class ServeCommand implements Callable<Integer> {
         boolean loopback = host.equals("127.0.0.1") || host.equals("localhost") || host.equals("::1");
         if (!loopback && apiKey == null) {
             spec.commandLine().getErr().println("medgemma: warning: serving on " + host + " without --api-key: anyone who can reach it can use it");
+        }
+        GpuLayers.note(gpuLayers, spec.commandLine().getErr());
+        if (model == null) {
+            model = DefaultModel.fromEnvironment().choose();
         }
         Path file = ModelResolver.fromEnvironment().resolve(model);
         // A file is served under its name without .gguf; a store or Ollama reference under the reference itself.
