@@ -18,7 +18,8 @@ import picocli.CommandLine.Spec;
 
 /** {@code medgemma chat -m MODEL}: an interactive, multi-turn conversation. */
 @Command(name = "chat", mixinStandardHelpOptions = true,
-        description = "Chat interactively (one message per line; /clear starts over, /bye or end of input quits). Research use only.")
+        description = "Chat interactively (one message per line; /help lists the commands; Ctrl-C stops an answer; "
+                + "/bye or end of input quits). Research use only.")
 final class ChatCommand implements Callable<Integer> {
 
     @Mixin
@@ -49,16 +50,20 @@ final class ChatCommand implements Callable<Integer> {
                 if (line == null || line.strip().equals("/bye")) {
                     break;
                 }
-                if (line.strip().equals("/clear")) {
-                    chat.clear();
-                    continue;
-                }
                 if (line.isBlank()) {
                     continue;
                 }
-                try {
-                    GenerationResult r = chat.send(line, sampling.toOptions(), answer.stream(out, err));
+                if (line.strip().startsWith("/")) {
+                    command(line.strip(), chat, out);
+                    continue;
+                }
+                try (AnswerInterrupt interrupt = AnswerInterrupt.during()) {
+                    GenerationResult r = chat.send(line, sampling.toOptions(), interrupt.wrap(answer.stream(out, err)));
                     answer.finish(out, err, r);
+                    if (interrupt.interrupted()) {
+                        err.println("(answer stopped)");
+                        err.flush();
+                    }
                 } catch (ContextOverflowException e) {
                     err.println("medgemma: " + e.getMessage() + "; /clear starts a new conversation");
                     err.flush();
@@ -68,5 +73,24 @@ final class ChatCommand implements Callable<Integer> {
         out.println();
         out.flush();
         return 0;
+    }
+
+    private static final String HELP = """
+            /clear   start a new conversation (forget the turns so far)
+            /bye     quit (so does end of input, Ctrl-D)
+            /help    this list
+            Ctrl-C stops an answer and returns to the prompt.""";
+
+    /** A line starting with '/' is a command, never text for the model (as in Ollama's chat). */
+    private static void command(String line, ChatSession chat, PrintWriter out) {
+        switch (line.split("\\s+", 2)[0]) {
+            case "/clear" -> {
+                chat.clear();
+                out.println("(new conversation)");
+            }
+            case "/help", "/?" -> out.println(HELP);
+            default -> out.println("unknown command " + line.split("\\s+", 2)[0] + ": /help lists the commands");
+        }
+        out.flush();
     }
 }
