@@ -11,6 +11,7 @@ import org.medgemma4j.store.ModelResolver;
 import org.medgemma4j.store.ModelStore;
 import org.medgemma4j.store.PrecisionGuard;
 import org.medgemma4j.store.ResearchNotice;
+import org.medgemma4j.store.fit.MemoryGuard;
 import picocli.CommandLine.Option;
 
 /** Options shared by every command that runs a model. */
@@ -24,6 +25,11 @@ final class ModelOptions {
     @Option(names = {"-ngl", "--n-gpu-layers", "--gpu-layers"}, paramLabel = "N",
             description = "accepted as llama.cpp takes it; medgemma4j computes on the CPU (no GPU path yet), so it is ignored with a note")
     Integer gpuLayers;
+
+    @Option(names = "--max-memory", paramLabel = "SIZE",
+            description = "memory this run may use, e.g. 8G (default: MEDGEMMA_MAX_MEMORY, else what is available); "
+                    + "a context that would not fit is refused before anything is allocated")
+    String maxMemory;
 
     @Option(names = {"-t", "--threads"}, paramLabel = "N", description = "compute threads (default: all cores, ${DEFAULT-VALUE})")
     int threads = Runtime.getRuntime().availableProcessors();
@@ -63,6 +69,14 @@ final class ModelOptions {
         if (contextSize < 2 || batchSize < 1) {
             throw new IllegalArgumentException("--ctx-size must be at least 2 and --batch-size at least 1");
         }
-        return m.newSession(contextSize, KvCacheType.parse(kvType), batchSize);
+        KvCacheType kv = KvCacheType.parse(kvType);
+        int context = Math.min(contextSize, m.model().config().contextLength());
+        MemoryLimit limit = MemoryLimit.of(maxMemory);
+        try {
+            MemoryGuard.check(m.model().file(), context, 1, kv, batchSize, limit.budget(), limit.source());
+        } catch (org.medgemma4j.gguf.GgufException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
+        return m.newSession(contextSize, kv, batchSize);
     }
 }

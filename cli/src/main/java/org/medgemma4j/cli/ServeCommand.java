@@ -4,11 +4,15 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.medgemma4j.generate.LoadedModel;
+import org.medgemma4j.gguf.GgufFile;
+import org.medgemma4j.model.Gemma3Config;
+import org.medgemma4j.model.KvCacheType;
 import org.medgemma4j.server.MedgemmaServer;
 import org.medgemma4j.server.Origins;
 import org.medgemma4j.server.ServerConfig;
 import org.medgemma4j.store.DefaultModel;
 import org.medgemma4j.store.ModelResolver;
+import org.medgemma4j.store.fit.MemoryGuard;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -26,6 +30,11 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = {"-ngl", "--n-gpu-layers", "--gpu-layers"}, paramLabel = "N",
             description = "accepted as llama.cpp takes it; ignored with a note (no GPU path yet)")
     Integer gpuLayers;
+
+    @Option(names = "--max-memory", paramLabel = "SIZE",
+            description = "memory the server may use, e.g. 8G (default: MEDGEMMA_MAX_MEMORY, else what is available); "
+                    + "slots that would not fit are refused before anything is allocated")
+    String maxMemory;
 
     @Option(names = "--name", paramLabel = "NAME", description = "the model name clients use (default: the file name without .gguf)")
     String name;
@@ -89,6 +98,11 @@ final class ServeCommand implements Callable<Integer> {
                 ? file.getFileName().toString().replaceFirst("(?i)\\.gguf$", "") : model;
         ServerConfig config = new ServerConfig(modelName, host, port, parallel, ctx, batch, queue, apiKey, maxBody, logText,
                 Origins.withDefaults(origins));
+        try (GgufFile g = GgufFile.open(file)) {
+            MemoryLimit limit = MemoryLimit.of(maxMemory);
+            MemoryGuard.check(g, Math.min(ctx, Gemma3Config.from(g).contextLength()), parallel, KvCacheType.F16, batch,
+                    limit.budget(), limit.source());
+        }
         try (LoadedModel m = LoadedModel.open(file, threads); MedgemmaServer server = MedgemmaServer.start(m, config)) {
             spec.commandLine().getErr().println("medgemma: serving " + modelName + " on http://" + host + ":" + server.port()
                     + " (" + parallel + " slots of " + ctx + " tokens)");

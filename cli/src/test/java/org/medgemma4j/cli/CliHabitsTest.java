@@ -88,6 +88,22 @@ class CliHabitsTest {
         }
     }
 
+    @Test
+    void aContextThatCannotFitIsOneLineBeforeAnythingIsAllocated() {
+        CliRun r = CliRun.of("run", "-m", MODEL, "-c", "1024", "--max-memory", "50M", "-t", "1", "Hi");
+        assertThat(r.exitCode()).as(r.err()).isEqualTo(1);
+        assertThat(r.err().strip().lines()).hasSize(1);
+        assertThat(r.err()).startsWith("medgemma: a context of 1024 tokens with a f16 KV cache needs")
+                .contains("but 50 MB is available (--max-memory 50M)").contains("the model and its buffers alone need");
+        assertThat(r.err()).doesNotContain("OutOfMemoryError").doesNotContain("\tat ");
+        CliRun enough = CliRun.of("run", "-m", MODEL, "-c", "1024", "--max-memory", "200M", "-n", "2", "--temp", "0", "-t", "1", "Hi");
+        assertThat(enough.exitCode()).as(enough.err()).isZero();
+        CliRun serve = CliRun.of("serve", "-m", MODEL, "--parallel", "64", "-c", "1024", "--max-memory", "100M", "--port", "0");
+        assertThat(serve.exitCode()).as(serve.err()).isEqualTo(1);
+        assertThat(serve.err()).startsWith("medgemma: 64 contexts of 1024 tokens").containsPattern("at most \\d+ tokens fit per slot: use -c \\d+");
+        assertThat(CliRun.of("run", "-m", MODEL, "--max-memory", "lots", "Hi").err()).contains("'lots' is not a memory size");
+    }
+
     private static String[] concat(String[] a, String... b) {
         String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
         System.arraycopy(b, 0, out, a.length, b.length);
