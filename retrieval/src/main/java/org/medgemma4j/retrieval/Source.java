@@ -33,7 +33,8 @@ public record Source(int n, Hit hit, String excerpt) {
         return sb.toString();
     }
 
-    static String firstWords(String text, int n) {
+    /** The first {@code n} words of {@code text}, "..." when cut. */
+    public static String firstWords(String text, int n) {
         String[] words = text.strip().split("\\s+");
         if (words.length <= n) {
             return String.join(" ", words);
