@@ -52,6 +52,9 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--log-text", description = "log prompts and answers (off by default: medical text may identify patients)")
     boolean logText;
 
+    @Option(names = "--index", paramLabel = "DIR", description = "a literature index (index add): serves POST /api/ask over it")
+    java.nio.file.Path index;
+
     @Spec
     CommandSpec spec;
 
@@ -66,7 +69,10 @@ final class ServeCommand implements Callable<Integer> {
         }
         String modelName = name != null ? name : model.getFileName().toString().replaceFirst("(?i)\\.gguf$", "");
         ServerConfig config = new ServerConfig(modelName, host, port, parallel, ctx, batch, queue, apiKey, maxBody, logText);
-        try (LoadedModel m = LoadedModel.open(model, threads); MedgemmaServer server = MedgemmaServer.start(m, config)) {
+        try (org.medgemma4j.retrieval.LuceneIndex idx = index == null ? null : org.medgemma4j.retrieval.LuceneIndex.open(index);
+             LoadedModel m = LoadedModel.open(model, threads);
+             MedgemmaServer server = MedgemmaServer.start(m, config, idx == null ? null : new org.medgemma4j.retrieval.GroundedAnswerer(
+                     new org.medgemma4j.retrieval.Retriever(idx, null), org.medgemma4j.retrieval.RelevanceFloor.DEFAULT, 5))) {
             spec.commandLine().getErr().println("medgemma: serving " + modelName + " on http://" + host + ":" + server.port()
                     + " (" + parallel + " slots of " + ctx + " tokens)");
             spec.commandLine().getErr().flush();

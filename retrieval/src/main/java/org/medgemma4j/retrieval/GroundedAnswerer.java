@@ -2,6 +2,8 @@ package org.medgemma4j.retrieval;
 
 import java.io.IOException;
 import java.util.List;
+import java.util.function.ToIntFunction;
+import org.medgemma4j.generate.ChatMessage;
 import org.medgemma4j.generate.GenerationOptions;
 import org.medgemma4j.generate.GenerationResult;
 import org.medgemma4j.generate.Session;
@@ -33,8 +35,23 @@ public final class GroundedAnswerer {
     }
 
     /** The passages that clear the floor; empty means ask will abstain. */
-    public List<Hit> retrieve(String question) throws IOException {
+    public synchronized List<Hit> retrieve(String question) throws IOException {
         return retriever.relevant(question, sources, floor);
+    }
+
+    /**
+     * The prompt for {@code hits} within a context of {@code contextLength} tokens, keeping room for
+     * {@code maxTokens} of answer (-1: a quarter of the context, at most 512).
+     */
+    public static GroundedPrompt prompt(String question, List<Hit> hits, ToIntFunction<List<ChatMessage>> tokens, int contextLength,
+                                        int maxTokens) {
+        int reserve = maxTokens > 0 ? maxTokens : Math.min(DEFAULT_ANSWER_RESERVE, contextLength / 4);
+        GroundedPrompt prompt = GroundedPrompt.build(question, hits, tokens, contextLength - reserve);
+        if (prompt.sources().isEmpty()) {
+            throw new IllegalArgumentException("the context (" + contextLength + " tokens) leaves no room for a source: "
+                    + "use a larger context or a lower token limit");
+        }
+        return prompt;
     }
 
     /** Answers from {@code hits} (from {@link #retrieve}); abstains, printing why, when there are none. */
@@ -43,14 +60,8 @@ public final class GroundedAnswerer {
             out.onText(GroundedAnswer.NOTHING_RELEVANT);
             return new GroundedAnswer(GroundedAnswer.NOTHING_RELEVANT, List.of(), List.of(), List.of(), true, null);
         }
-        int reserve = options.maxTokens() > 0 ? options.maxTokens() : Math.min(DEFAULT_ANSWER_RESERVE, session.contextLength() / 4);
-        int budget = session.contextLength() - reserve;
         var template = new org.medgemma4j.generate.ChatTemplate(session.tokenizer());
-        GroundedPrompt prompt = GroundedPrompt.build(question, hits, m -> template.encode(m, true).length, budget);
-        if (prompt.sources().isEmpty()) {
-            throw new IllegalArgumentException("the context (" + session.contextLength() + " tokens) leaves no room for a source: "
-                    + "raise --ctx-size or lower --n-predict");
-        }
+        GroundedPrompt prompt = prompt(question, hits, m -> template.encode(m, true).length, session.contextLength(), options.maxTokens());
         CitationMarker marker = new CitationMarker(prompt.sources().size(), out);
         GenerationResult r = session.generate(template.encode(prompt.messages(), true), options, marker);
         marker.finish();

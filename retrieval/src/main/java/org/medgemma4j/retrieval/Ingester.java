@@ -110,6 +110,10 @@ public final class Ingester {
             return new FileResult(file, counts[0], counts[1], counts[2], null);
         } catch (IOException | UncheckedIOException | IllegalArgumentException e) {
             return new FileResult(file, 0, 0, 0, message(e));
+        } catch (RuntimeException e) {
+            // A parser failing on content it does not expect (PDFBox does, on some damaged files): still
+            // this file's problem, and the batch goes on; the class names the failure.
+            return new FileResult(file, 0, 0, 0, file + ": " + e.getClass().getName() + ": " + message(e));
         }
     }
 
