@@ -75,6 +75,9 @@ final class ServeCommand implements Callable<Integer> {
                     + "(default: OLLAMA_ORIGINS; pages on localhost are always allowed)")
     List<String> origins;
 
+    @Option(names = "--index", paramLabel = "DIR", description = "a literature index (index add): serves POST /api/ask over it")
+    java.nio.file.Path index;
+
     @Spec
     CommandSpec spec;
 
@@ -103,7 +106,10 @@ final class ServeCommand implements Callable<Integer> {
             MemoryGuard.check(g, Math.min(ctx, Gemma3Config.from(g).contextLength()), parallel, KvCacheType.F16, batch,
                     limit.budget(), limit.source());
         }
-        try (LoadedModel m = LoadedModel.open(file, threads); MedgemmaServer server = MedgemmaServer.start(m, config)) {
+        try (org.medgemma4j.retrieval.LuceneIndex idx = index == null ? null : org.medgemma4j.retrieval.LuceneIndex.open(index);
+             LoadedModel m = LoadedModel.open(file, threads);
+             MedgemmaServer server = MedgemmaServer.start(m, config, idx == null ? null : new org.medgemma4j.retrieval.GroundedAnswerer(
+                     new org.medgemma4j.retrieval.Retriever(idx, null), org.medgemma4j.retrieval.RelevanceFloor.DEFAULT, 5))) {
             spec.commandLine().getErr().println("medgemma: serving " + modelName + " on http://" + host + ":" + server.port()
                     + " (" + parallel + " slots of " + ctx + " tokens)");
             spec.commandLine().getErr().flush();

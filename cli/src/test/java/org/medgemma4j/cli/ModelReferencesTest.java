@@ -46,6 +46,8 @@ class ModelReferencesTest {
             Map.entry("bench", List.of("bench", "-m", "MODEL", "-p", "4", "-n", "2", "-r", "1", "-t", "1", "--json")),
             Map.entry("inspect", List.of("inspect", "MODEL", "--json")),
             Map.entry("fit", List.of("fit", "MODEL", "--ctx", "512")),
+            Map.entry("ask", List.of("ask", "-m", "MODEL", "--index", "INDEX", "-n", "2", "--temp", "0", "-t", "1",
+                    "Does metformin lower HbA1c in type 2 diabetes?")),
             Map.entry("serve", List.of("serve", "-m", "MODEL", "--port", "0", "--parallel", "1", "--ctx", "64")));
 
     @TempDir
@@ -71,6 +73,12 @@ class ModelReferencesTest {
         Files.deleteIfExists(blob);
         Files.createSymbolicLink(blob, fixture);
         Path manifest = Files.createDirectories(ollama.resolve("manifests/registry.ollama.ai/library/tinygemma")).resolve("test");
+        // a literature index for ask: one abstract that answers its question, so the model is really called
+        Path abstractFile = Files.writeString(dir.resolve("metformin.md"), "# Metformin and glycaemic control in type 2 diabetes\n\n"
+                + "Metformin lowers HbA1c in type 2 diabetes by about one percentage point as monotherapy, reduces hepatic "
+                + "glucose output and is the usual first-line drug for type 2 diabetes.\n");
+        CliRun indexed = CliRun.of("index", "add", "--index", dir.resolve("index").toString(), abstractFile.toString());
+        assertThat(indexed.exitCode()).as(indexed.err()).isZero();
         Files.writeString(manifest, """
                 {"schemaVersion":2,"mediaType":"application/vnd.docker.distribution.manifest.v2+json",
                  "config":{"mediaType":"application/vnd.docker.container.image.v1+json","digest":"sha256:%s","size":10},
@@ -89,7 +97,8 @@ class ModelReferencesTest {
             }
             assertThat(INVOCATIONS).as("command '%s' takes a model: add it to this test", sub.getKey()).containsKey(sub.getKey());
             for (String ref : List.of(file, PULLED, OLLAMA)) {
-                List<String> args = INVOCATIONS.get(sub.getKey()).stream().map(a -> a.equals("MODEL") ? ref : a.equals("OUT") ? dir.resolve("logits.f32").toString() : a).toList();
+                List<String> args = INVOCATIONS.get(sub.getKey()).stream().map(a -> a.equals("MODEL") ? ref : a.equals("OUT") ? dir.resolve("logits.f32").toString()
+                        : a.equals("INDEX") ? dir.resolve("index").toString() : a).toList();
                 CliRun r = sub.getKey().equals("serve") ? serveOnce(args) : withStdin("Hello\n", args);
                 assertThat(r.exitCode()).as("%s with %s: %s", sub.getKey(), ref, r.err()).isZero();
             }

@@ -13,6 +13,7 @@ import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.handler.CrossOriginHandler;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.medgemma4j.generate.LoadedModel;
+import org.medgemma4j.retrieval.GroundedAnswerer;
 
 /**
  * The HTTP server: Ollama's and OpenAI's APIs, /health and /metrics, on Jetty, in front of a
@@ -39,6 +40,11 @@ public final class MedgemmaServer implements AutoCloseable {
 
     /** Starts serving {@code model}; returns once the port is open. */
     public static MedgemmaServer start(LoadedModel model, ServerConfig config) throws IOException {
+        return start(model, config, null);
+    }
+
+    /** As {@link #start(LoadedModel, ServerConfig)}, with {@code POST /api/ask} over {@code asker} when given. */
+    public static MedgemmaServer start(LoadedModel model, ServerConfig config, GroundedAnswerer asker) throws IOException {
         Metrics metrics = new Metrics();
         Scheduler scheduler = new Scheduler(model, config.parallel(), config.contextLength(), config.batchSize(),
                 config.queue(), metrics);
@@ -47,6 +53,9 @@ public final class MedgemmaServer implements AutoCloseable {
         Router router = new Router();
         new OllamaApi(engine, json, config.maxBodyBytes(), version()).register(router);
         new OpenAiApi(engine, json, config.maxBodyBytes()).register(router);
+        if (asker != null) {
+            new AskApi(engine, json, config.maxBodyBytes(), asker).register(router);
+        }
         router.add("GET", "/health", ex -> ex.send(200, "application/json", "{\"status\":\"ok\"}"))
                 .add("GET", "/metrics", ex -> ex.send(200, "text/plain; version=0.0.4; charset=utf-8", metrics.render()));
 
