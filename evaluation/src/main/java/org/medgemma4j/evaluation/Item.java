@@ -18,13 +18,17 @@ public record Item(String id, String subject, String question, List<String> opti
 
     public Item {
         options = List.copyOf(options);
-        if (!choices().contains(answer)) {
-            throw new IllegalArgumentException("item " + id + ": answer '" + answer + "' is not one of " + choices());
+        if (!choices(options).contains(answer)) {
+            throw new IllegalArgumentException("item " + id + ": answer '" + answer + "' is not one of " + choices(options));
         }
     }
 
     /** What an answer may be: the letters of the options, or yes/no/maybe. */
     public List<String> choices() {
+        return choices(options);
+    }
+
+    private static List<String> choices(List<String> options) {
         if (options.isEmpty()) {
             return YES_NO_MAYBE;
         }
