@@ -68,7 +68,7 @@ public final class AnswerParser {
         if (stated.isPresent() || raw == null || item.options().isEmpty()) {
             return stated;
         }
-        String text = normalise(stripThinking(raw).replaceFirst("(?i)^\\s*(?:the\\s+)?answer\\s*(?:is|:)\\s*", ""));
+        String text = normalise(stripThinking(raw).replaceFirst("(?i)^\\s*(?:the\\s+)?answer\\s*(?:is\\s*:?|:)\\s*", ""));
         String match = null;
         for (int i = 0; i < item.options().size(); i++) {
             if (normalise(item.options().get(i)).equals(text)) {
