@@ -27,8 +27,8 @@ class LoglikOracleTest {
         List<Item> items = new ArrayList<>();
         Task medqa = Task.parse("medqa");
         Task pubmedqa = Task.parse("pubmedqa");
-        items.addAll(TaskReader.read(medqa, SyntheticData.medqa(tmp, 3)));
-        List<Item> yesNo = TaskReader.read(pubmedqa, SyntheticData.pubmedqa(tmp, 2));
+        items.addAll(TaskReader.read(medqa, SyntheticData.medqa(tmp, 2)));
+        List<Item> yesNo = TaskReader.read(pubmedqa, SyntheticData.pubmedqa(tmp, 1));
         try (LoadedModel m = LoadedModel.open(model, 2); Session session = m.newSession(1024, KvCacheType.F16, 64)) {
             int nVocab = m.model().config().vocabSize();
             int agree = 0;
