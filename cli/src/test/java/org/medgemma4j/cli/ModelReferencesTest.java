@@ -48,6 +48,7 @@ class ModelReferencesTest {
             Map.entry("fit", List.of("fit", "MODEL", "--ctx", "512")),
             Map.entry("ask", List.of("ask", "-m", "MODEL", "--index", "INDEX", "-n", "2", "--temp", "0", "-t", "1",
                     "Does metformin lower HbA1c in type 2 diabetes?")),
+            Map.entry("eval", List.of("eval", "--task", "medqa", "--data", "MEDQA", "-m", "MODEL", "--mode", "loglik", "-t", "1")),
             Map.entry("serve", List.of("serve", "-m", "MODEL", "--port", "0", "--parallel", "1", "--ctx", "64")));
 
     @TempDir
@@ -73,6 +74,10 @@ class ModelReferencesTest {
         Files.deleteIfExists(blob);
         Files.createSymbolicLink(blob, fixture);
         Path manifest = Files.createDirectories(ollama.resolve("manifests/registry.ollama.ai/library/tinygemma")).resolve("test");
+        // one MedQA-format item for eval
+        Files.writeString(Files.createDirectories(dir.resolve("medqa")).resolve("test-us-4options.jsonl"), "{\"question\": \"Which drug is first-line for type 2 diabetes?\", "
+                + "\"answer\": \"Metformin\", \"options\": {\"A\": \"Metformin\", \"B\": \"Insulin glargine\", "
+                + "\"C\": \"Glipizide\", \"D\": \"Acarbose\"}, \"meta_info\": \"step1\", \"answer_idx\": \"A\"}\n");
         // a literature index for ask: one abstract that answers its question, so the model is really called
         Path abstractFile = Files.writeString(dir.resolve("metformin.md"), "# Metformin and glycaemic control in type 2 diabetes\n\n"
                 + "Metformin lowers HbA1c in type 2 diabetes by about one percentage point as monotherapy, reduces hepatic "
@@ -98,7 +103,8 @@ class ModelReferencesTest {
             assertThat(INVOCATIONS).as("command '%s' takes a model: add it to this test", sub.getKey()).containsKey(sub.getKey());
             for (String ref : List.of(file, PULLED, OLLAMA)) {
                 List<String> args = INVOCATIONS.get(sub.getKey()).stream().map(a -> a.equals("MODEL") ? ref : a.equals("OUT") ? dir.resolve("logits.f32").toString()
-                        : a.equals("INDEX") ? dir.resolve("index").toString() : a).toList();
+                        : a.equals("INDEX") ? dir.resolve("index").toString()
+                        : a.equals("MEDQA") ? dir.resolve("medqa").toString() : a).toList();
                 CliRun r = sub.getKey().equals("serve") ? serveOnce(args) : withStdin("Hello\n", args);
                 assertThat(r.exitCode()).as("%s with %s: %s", sub.getKey(), ref, r.err()).isZero();
             }
