@@ -1,194 +1,77 @@
 package org.medgemma4j.grammar;
 
+import java.util.ArrayList;
+import java.util.List;
+
 /**
- * GBNF for the decimal integers in a range, without leading zeros: a port of llama.cpp's
- * build_min_max_int (json-schema-to-grammar.cpp). Long.MIN_VALUE / Long.MAX_VALUE stand for no bound.
+ * GBNF for the decimal integers in a range, written without leading zeros, at most 16 digits as
+ * llama.cpp's integers. Long.MIN_VALUE / Long.MAX_VALUE stand for no bound. Digit strings of the same
+ * length compare as numbers, so a range splits by length, then by the first digit that differs.
  */
 final class IntegerRangeGbnf {
 
     static final long NO_MIN = Long.MIN_VALUE;
     static final long NO_MAX = Long.MAX_VALUE;
-
-    private final StringBuilder out = new StringBuilder();
+    private static final int MAX_DIGITS = 16;
 
     private IntegerRangeGbnf() {
     }
 
-    /** An expression for the integers in [min, max]; at least one bound must be given. */
+    /** An expression for the integers in [min, max]. */
     static String of(long min, long max) {
-        IntegerRangeGbnf b = new IntegerRangeGbnf();
-        b.build(min, max, 16, true);
-        return b.out.toString();
+        if (max != NO_MAX && max < 0) {
+            return "\"-\" (" + natural(-max, min == NO_MIN ? NO_MAX : -min) + ")";
+        }
+        if (min == NO_MIN || min < 0) {
+            return "\"-\" (" + natural(1, min == NO_MIN ? NO_MAX : -min) + ") | " + natural(0, max);
+        }
+        return natural(min, max);
     }
 
-    private void digitRange(char from, char to) {
-        out.append('[');
-        out.append(from);
-        if (from != to) {
-            out.append('-').append(to);
-        }
-        out.append(']');
-    }
-
-    private void moreDigits(int minDigits, int maxDigits) {
-        out.append("[0-9]");
-        if (minDigits == maxDigits && minDigits == 1) {
-            return;
-        }
-        out.append('{').append(minDigits);
-        if (maxDigits != minDigits) {
-            out.append(',');
-            if (maxDigits != Integer.MAX_VALUE) {
-                out.append(maxDigits);
+    /** Non-negative integers in [lo, hi] (hi may be NO_MAX). */
+    private static String natural(long lo, long hi) {
+        String a = Long.toString(lo);
+        int maxLength = hi == NO_MAX ? Math.max(MAX_DIGITS, a.length()) : Long.toString(hi).length();
+        String b = hi == NO_MAX ? "9".repeat(maxLength) : Long.toString(hi);
+        List<String> alts = new ArrayList<>();
+        if (a.length() == b.length()) {
+            alts.add(between(a, b));
+        } else {
+            alts.add(between(a, "9".repeat(a.length())));
+            if (b.length() - a.length() > 1) {
+                alts.add("[1-9] [0-9]{" + a.length() + "," + (b.length() - 2) + "}");
             }
+            alts.add(between("1" + "0".repeat(b.length() - 1), b));
         }
-        out.append('}');
+        return String.join(" | ", alts);
     }
 
-    private void uniformRange(String from, String to) {
+    /** Digit strings of one length from a to b (a <= b), as numbers. */
+    private static String between(String a, String b) {
         int i = 0;
-        while (i < from.length() && i < to.length() && from.charAt(i) == to.charAt(i)) {
+        while (i < a.length() && a.charAt(i) == b.charAt(i)) {
             i++;
         }
-        if (i > 0) {
-            out.append('"').append(from, 0, i).append('"');
+        if (i == a.length()) {
+            return "\"" + a + "\"";
         }
-        if (i < from.length() && i < to.length()) {
-            if (i > 0) {
-                out.append(' ');
-            }
-            int subLen = from.length() - i - 1;
-            if (subLen > 0) {
-                String fromSub = from.substring(i + 1);
-                String toSub = to.substring(i + 1);
-                String zeros = "0".repeat(subLen);
-                String nines = "9".repeat(subLen);
-                boolean toReached = false;
-                out.append('(');
-                if (fromSub.equals(zeros)) {
-                    digitRange(from.charAt(i), (char) (to.charAt(i) - 1));
-                    out.append(' ');
-                    moreDigits(subLen, subLen);
-                } else {
-                    out.append('[').append(from.charAt(i)).append("] ");
-                    out.append('(');
-                    uniformRange(fromSub, nines);
-                    out.append(')');
-                    if (from.charAt(i) < to.charAt(i) - 1) {
-                        out.append(" | ");
-                        if (toSub.equals(nines)) {
-                            digitRange((char) (from.charAt(i) + 1), to.charAt(i));
-                            toReached = true;
-                        } else {
-                            digitRange((char) (from.charAt(i) + 1), (char) (to.charAt(i) - 1));
-                        }
-                        out.append(' ');
-                        moreDigits(subLen, subLen);
-                    }
-                }
-                if (!toReached) {
-                    out.append(" | ");
-                    digitRange(to.charAt(i), to.charAt(i));
-                    out.append(' ');
-                    uniformRange(zeros, toSub);
-                }
-                out.append(')');
-            } else {
-                out.append('[').append(from.charAt(i)).append('-').append(to.charAt(i)).append(']');
-            }
+        String prefix = i > 0 ? "\"" + a.substring(0, i) + "\" " : "";
+        int rest = a.length() - i - 1;
+        char lo = a.charAt(i);
+        char hi = b.charAt(i);
+        if (rest == 0) {
+            return prefix + range(lo, hi);
         }
+        List<String> alts = new ArrayList<>();
+        alts.add("\"" + lo + "\" (" + between(a.substring(i + 1), "9".repeat(rest)) + ")");
+        if (hi - lo > 1) {
+            alts.add(range((char) (lo + 1), (char) (hi - 1)) + " [0-9]{" + rest + "}");
+        }
+        alts.add("\"" + hi + "\" (" + between("0".repeat(rest), b.substring(i + 1)) + ")");
+        return prefix + "(" + String.join(" | ", alts) + ")";
     }
 
-    private void build(long min, long max, int decimalsLeft, boolean topLevel) {
-        boolean hasMin = min != NO_MIN;
-        boolean hasMax = max != NO_MAX;
-        if (hasMin && hasMax) {
-            if (min < 0 && max < 0) {
-                out.append("\"-\" (");
-                build(-max, -min, decimalsLeft, true);
-                out.append(')');
-                return;
-            }
-            if (min < 0) {
-                out.append("\"-\" (");
-                build(0, -min, decimalsLeft, true);
-                out.append(") | ");
-                min = 0;
-            }
-            String minS = Long.toString(min);
-            String maxS = Long.toString(max);
-            for (int digits = minS.length(); digits < maxS.length(); digits++) {
-                uniformRange(minS, "9".repeat(digits));
-                minS = "1" + "0".repeat(digits);
-                out.append(" | ");
-            }
-            uniformRange(minS, maxS);
-            return;
-        }
-        int lessDecimals = Math.max(decimalsLeft - 1, 1);
-        if (hasMin) {
-            if (min < 0) {
-                out.append("\"-\" (");
-                build(NO_MIN, -min, decimalsLeft, false);
-                out.append(") | [0] | [1-9] ");
-                moreDigits(0, decimalsLeft - 1);
-            } else if (min == 0) {
-                if (topLevel) {
-                    out.append("[0] | [1-9] ");
-                    moreDigits(0, lessDecimals);
-                } else {
-                    moreDigits(1, decimalsLeft);
-                }
-            } else if (min <= 9) {
-                char c = (char) ('0' + min);
-                char rangeStart = topLevel ? '1' : '0';
-                if (c > rangeStart) {
-                    digitRange(rangeStart, (char) (c - 1));
-                    out.append(' ');
-                    moreDigits(1, lessDecimals);
-                    out.append(" | ");
-                }
-                digitRange(c, '9');
-                out.append(' ');
-                moreDigits(0, lessDecimals);
-            } else {
-                String minS = Long.toString(min);
-                int len = minS.length();
-                char c = minS.charAt(0);
-                if (c > '1') {
-                    digitRange(topLevel ? '1' : '0', (char) (c - 1));
-                    out.append(' ');
-                    moreDigits(len, lessDecimals);
-                    out.append(" | ");
-                }
-                digitRange(c, c);
-                out.append(" (");
-                build(Long.parseLong(minS.substring(1)), NO_MAX, lessDecimals, false);
-                out.append(')');
-                if (c < '9') {
-                    out.append(" | ");
-                    digitRange((char) (c + 1), '9');
-                    out.append(' ');
-                    moreDigits(len - 1, lessDecimals);
-                }
-            }
-            return;
-        }
-        if (hasMax) {
-            if (max >= 0) {
-                if (topLevel) {
-                    out.append("\"-\" [1-9] ");
-                    moreDigits(0, lessDecimals);
-                    out.append(" | ");
-                }
-                build(0, max, decimalsLeft, true);
-            } else {
-                out.append("\"-\" (");
-                build(-max, NO_MAX, decimalsLeft, false);
-                out.append(')');
-            }
-            return;
-        }
-        throw new IllegalArgumentException("at least one bound is needed");
+    private static String range(char lo, char hi) {
+        return lo == hi ? "[" + lo + "]" : "[" + lo + "-" + hi + "]";
     }
 }
