@@ -98,7 +98,9 @@ public final class Sequence implements AutoCloseable {
         this.out = out;
         this.sampler = new Sampler(options.sampling());
         this.answer = new AnswerStream(tokenizer, options.stopStrings(), out);
-        this.constraint = options.grammar() == null ? null : new TokenConstraint(options.grammar(), tokenizer);
+        // a thinking block may take half the token limit, so that the answer always has room
+        this.constraint = options.grammar() == null ? null
+                : new TokenConstraint(options.grammar(), tokenizer, options.maxTokens() < 0 ? -1 : options.maxTokens() / 2);
         this.generated = 0;
         this.reason = null;
         this.fed = 0;

@@ -131,7 +131,8 @@ final class GrammarAutomaton {
     /** Part of a character read: alive while some stack's next set holds a character it could become. */
     private State partial(Stack[] from, int value, int remain, int length) {
         int lo = value << (6 * remain);
-        int hi = lo | ((1 << (6 * remain)) - 1);
+        int hi = Math.min(lo | ((1 << (6 * remain)) - 1), CharSet.MAX);
+        lo = Math.max(lo, length == 2 ? 0x80 : length == 3 ? 0x800 : 0x10000); // shorter forms are overlong
         for (Stack s : from) {
             if (s != empty && grammar.set(grammar.element(s.pos)).intersects(lo, hi)) {
                 return intern(from, value | (length << 24), remain);

@@ -11,7 +11,8 @@ import org.medgemma4j.tokenizer.Vocabulary;
  * tokens that would leave it to -infinity, and {@link #accept} advances with the token chosen. The end of
  * turn is allowed only where the grammar's text is complete, and {@link #complete} says when nothing can
  * follow (then generation stops). A thinking block ({@code <unused94>...<unused95>}) may open the answer;
- * it is not constrained, but it cannot end the turn.
+ * it is not constrained, but it cannot end the turn, and once it has taken its budget of tokens it is
+ * closed, so that the answer keeps room.
  *
  * <p>The tokens a grammar state allows are found by walking the vocabulary's {@link TokenTrie} together
  * with the {@link GrammarAutomaton}, and cached per state (the most recent {@value #CACHED_MASKS}), so a
@@ -38,11 +39,19 @@ public final class TokenConstraint {
     private final Tokenizer tokenizer;
     private GrammarAutomaton.State state;
     private Phase phase = Phase.BEFORE_ANSWER;
+    private final int thinkingBudget;
+    private int thinkingTokens;
     private long maskNanos;
     private int masked;
     private int walks;
 
     public TokenConstraint(Grammar grammar, Tokenizer tokenizer) {
+        this(grammar, tokenizer, -1);
+    }
+
+    /** @param thinkingBudget the most tokens a thinking block may take before it is closed; -1 for no limit */
+    public TokenConstraint(Grammar grammar, Tokenizer tokenizer, int thinkingBudget) {
+        this.thinkingBudget = thinkingBudget;
         this.automaton = new GrammarAutomaton(grammar);
         this.trie = TokenTrie.of(tokenizer);
         this.tokenizer = tokenizer;
@@ -57,7 +66,11 @@ public final class TokenConstraint {
     /** Sets the logits of every token that cannot come next to -infinity. */
     public void mask(float[] logits) {
         long t0 = System.nanoTime();
-        if (phase == Phase.THINKING) {
+        if (phase == Phase.THINKING && thinkingBudget >= 0 && thinkingTokens >= thinkingBudget) {
+            float end = logits[thinkEnd];
+            java.util.Arrays.fill(logits, Float.NEGATIVE_INFINITY);
+            logits[thinkEnd] = end;
+        } else if (phase == Phase.THINKING) {
             block(logits, eos);
             block(logits, endOfTurn);
         } else {
@@ -101,7 +114,8 @@ public final class TokenConstraint {
     /** Whether {@code token} may come next. */
     public boolean allows(int token) {
         if (phase == Phase.THINKING) {
-            return token != eos && token != endOfTurn;
+            boolean overBudget = thinkingBudget >= 0 && thinkingTokens >= thinkingBudget;
+            return overBudget ? token == thinkEnd : token != eos && token != endOfTurn;
         }
         if (token == thinkStart && mayThink()) {
             return true;
@@ -113,6 +127,10 @@ public final class TokenConstraint {
     /** Advances past the token chosen; a token {@link #mask} did not allow is an error. */
     public void accept(int token) {
         if (phase == Phase.THINKING) {
+            if (!allows(token)) {
+                throw new IllegalStateException("token " + token + " cannot come in the thinking block now");
+            }
+            thinkingTokens++;
             if (token == thinkEnd) {
                 phase = Phase.ANSWER;
             }
