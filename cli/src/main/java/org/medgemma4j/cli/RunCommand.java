@@ -8,6 +8,7 @@ import org.medgemma4j.generate.ChatMessage;
 import org.medgemma4j.generate.GenerationResult;
 import org.medgemma4j.generate.LoadedModel;
 import org.medgemma4j.generate.Session;
+import org.medgemma4j.grammar.Grammar;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -29,6 +30,9 @@ final class RunCommand implements Callable<Integer> {
     @Mixin
     AnswerOptions answer;
 
+    @Mixin
+    StructuredOutputOptions structured;
+
     @Parameters(paramLabel = "PROMPT", description = "the prompt")
     String prompt;
 
@@ -42,6 +46,7 @@ final class RunCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        Grammar grammar = structured.grammar(); // a bad schema fails before the model loads
         try (LoadedModel m = model.open(spec.commandLine().getErr()); Session session = model.newSession(m)) {
             int[] tokens;
             if (raw) {
@@ -54,7 +59,7 @@ final class RunCommand implements Callable<Integer> {
                 messages.add(ChatMessage.user(prompt));
                 tokens = m.template().encode(messages, true);
             }
-            GenerationResult r = session.generate(tokens, sampling.toOptions(), answer.stream(out, err));
+            GenerationResult r = session.generate(tokens, sampling.toOptions().withGrammar(grammar), answer.stream(out, err));
             answer.finish(out, err, r);
         }
         return 0;
