@@ -23,7 +23,7 @@ class StructuredRunTest {
         Path[] models = {FixtureModels.f32(FixtureModels.TINY), FixtureModels.quantized(FixtureModels.TINY, "Q8_0")};
         String[] temperatures = {"0.6", "1.2"};
         for (int i = 0; i < 2; i++) {
-            CliRun run = CliRun.of("run", "-m", models[i].toString(), "-t", "2", "--json-schema", schema.toString(), "-n", "240",
+            CliRun run = CliRun.of("run", "-m", models[i].toString(), "-t", "2", "--json-schema", schema.toString(), "-n", "400",
                     "--seed", Integer.toString(20 + i), "--temp", temperatures[i], NOTE);
             assertThat(run.exitCode()).as(run.err()).isZero();
             String answer = run.out().strip();

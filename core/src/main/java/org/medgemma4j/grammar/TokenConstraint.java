@@ -68,7 +68,7 @@ public final class TokenConstraint {
         long t0 = System.nanoTime();
         if (phase == Phase.THINKING && thinkingBudget >= 0 && thinkingTokens >= thinkingBudget) {
             float end = logits[thinkEnd];
-            java.util.Arrays.fill(logits, Float.NEGATIVE_INFINITY);
+            Arrays.fill(logits, Float.NEGATIVE_INFINITY);
             logits[thinkEnd] = end;
         } else if (phase == Phase.THINKING) {
             block(logits, eos);

@@ -37,7 +37,7 @@ class StructuredGenerationTest {
     private static GenerationResult generate(LoadedModel m, String schema, SamplingParams sampling) {
         int[] prompt = m.template().encode(List.of(ChatMessage.user("Extract the findings of this note as JSON: "
                 + "67-year-old woman, type 2 diabetes (E11.9) and hypertension (I10), on metformin 500 mg PO.")), true);
-        GenerationOptions options = GenerationOptions.of(240, sampling).withGrammar(Grammar.fromJsonSchema(SchemaCheck.schema(schema)));
+        GenerationOptions options = GenerationOptions.of(400, sampling).withGrammar(Grammar.fromJsonSchema(SchemaCheck.schema(schema)));
         try (Session s = m.newSession(1024, KvCacheType.F16, 32)) {
             return s.generate(prompt, options, TokenStream.NONE);
         }

@@ -70,7 +70,7 @@ class ServerStructuredOutputTest {
 
     private static ChatCompletionCreateParams.Builder params(double temperature, long seed) {
         return ChatCompletionCreateParams.builder().model(TestServer.MODEL).addUserMessage(NOTE)
-                .temperature(temperature).seed(seed).maxCompletionTokens(240);
+                .temperature(temperature).seed(seed).maxCompletionTokens(400);
     }
 
     @Test
@@ -121,7 +121,7 @@ class ServerStructuredOutputTest {
         for (int i = 0; i < 2; i++) {
             String schema = i == 0 ? SchemaCheck.EXTRACTION : SchemaCheck.MEDICATIONS;
             OllamaChatModel model = OllamaChatModel.builder().baseUrl(server.base).modelName(TestServer.MODEL)
-                    .temperature(i == 0 ? 0.0 : 1.2).seed(90 + i).numPredict(240).timeout(Duration.ofSeconds(120)).build();
+                    .temperature(i == 0 ? 0.0 : 1.2).seed(90 + i).numPredict(400).timeout(Duration.ofSeconds(120)).build();
             ChatResponse r = model.chat(ChatRequest.builder().messages(UserMessage.from(NOTE)).responseFormat(ollamaFormat(schema)).build());
             String text = r.aiMessage().text();
             assertThat(SchemaCheck.problems(schema, text)).as(text).isEmpty();
@@ -131,7 +131,7 @@ class ServerStructuredOutputTest {
     @Test
     void langChain4jOllamaStreamingSchemaAnswerValidates() throws Exception {
         OllamaStreamingChatModel model = OllamaStreamingChatModel.builder().baseUrl(server.base).modelName(TestServer.MODEL)
-                .temperature(0.9).seed(5).numPredict(240).timeout(Duration.ofSeconds(120)).build();
+                .temperature(0.9).seed(5).numPredict(400).timeout(Duration.ofSeconds(120)).build();
         StringBuilder partial = new StringBuilder();
         CompletableFuture<ChatResponse> done = new CompletableFuture<>();
         model.chat(ChatRequest.builder().messages(UserMessage.from(NOTE)).responseFormat(ollamaFormat(SchemaCheck.MEDICATIONS)).build(),
@@ -159,7 +159,7 @@ class ServerStructuredOutputTest {
     @Test
     void ollamaGenerateWithASchemaAndLlamaCppsGrammarField() throws Exception {
         String body = """
-                {"model":"%s","prompt":"%s","stream":false,"format":%s,"options":{"temperature":1,"seed":4,"num_predict":240}}"""
+                {"model":"%s","prompt":"%s","stream":false,"format":%s,"options":{"temperature":1,"seed":4,"num_predict":400}}"""
                 .formatted(TestServer.MODEL, NOTE, SchemaCheck.EXTRACTION);
         HttpResponse<String> r = server.post("/api/generate", body);
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
