@@ -9,6 +9,7 @@ import org.medgemma4j.generate.ChatMessage;
 import org.medgemma4j.generate.GenerationResult;
 import org.medgemma4j.generate.LoadedModel;
 import org.medgemma4j.generate.Session;
+import org.medgemma4j.grammar.Grammar;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -30,6 +31,9 @@ final class RunCommand implements Callable<Integer> {
     @Mixin
     AnswerOptions answer;
 
+    @Mixin
+    StructuredOutputOptions structured;
+
     @Parameters(paramLabel = "PROMPT", arity = "0..1",
             description = "the prompt; '-' or none (with input piped) reads it from standard input")
     String prompt;
@@ -47,6 +51,7 @@ final class RunCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        Grammar grammar = structured.grammar(); // a bad schema fails before the model loads
         String prompt = PromptInput.read(this.prompt, promptFile);
         try (LoadedModel m = model.open(spec.commandLine().getErr()); Session session = model.newSession(m)) {
             int[] tokens;
@@ -60,7 +65,7 @@ final class RunCommand implements Callable<Integer> {
                 messages.add(ChatMessage.user(prompt));
                 tokens = m.template().encode(messages, true);
             }
-            GenerationResult r = session.generate(tokens, sampling.toOptions(), answer.stream(out, err));
+            GenerationResult r = session.generate(tokens, sampling.toOptions().withGrammar(grammar), answer.stream(out, err));
             answer.finish(out, err, r);
         }
         return 0;

@@ -1,6 +1,7 @@
 package org.medgemma4j.generate;
 
 import java.util.Arrays;
+import org.medgemma4j.grammar.TokenConstraint;
 import org.medgemma4j.model.Gemma3Inference;
 import org.medgemma4j.model.Gemma3Model;
 import org.medgemma4j.model.KvCache;
@@ -34,6 +35,8 @@ public final class Sequence implements AutoCloseable {
     private GenerationOptions options;
     private Sampler sampler;
     private AnswerStream answer;
+    /** Keeps the answer inside the request's grammar; null for free text. */
+    private TokenConstraint constraint;
     private TokenStream out;
     private int promptLength;
     private int reused;
@@ -95,6 +98,9 @@ public final class Sequence implements AutoCloseable {
         this.out = out;
         this.sampler = new Sampler(options.sampling());
         this.answer = new AnswerStream(tokenizer, options.stopStrings(), out);
+        // a thinking block may take half the token limit, so that the answer always has room
+        this.constraint = options.grammar() == null ? null
+                : new TokenConstraint(options.grammar(), tokenizer, options.maxTokens() < 0 ? -1 : options.maxTokens() / 2);
         this.generated = 0;
         this.reason = null;
         this.fed = 0;
@@ -157,16 +163,25 @@ public final class Sequence implements AutoCloseable {
             finish(StopReason.CANCELLED);
             return;
         }
+        if (constraint != null) {
+            constraint.mask(logits);
+        }
         int token = sampler.sample(logits, tokens, length);
         Vocabulary v = tokenizer.vocabulary();
-        if (!options.ignoreEos() && (token == v.endOfTurn() || token == v.eos())) {
+        // a grammar allows the end of turn only where its text is complete, and then it ends the answer
+        if ((!options.ignoreEos() || constraint != null) && (token == v.endOfTurn() || token == v.eos())) {
             finish(StopReason.END_OF_TURN);
             return;
+        }
+        if (constraint != null) {
+            constraint.accept(token);
         }
         tokens[length++] = token;
         generated++;
         if (answer.accept(token)) {
             finish(StopReason.STOP_STRING);
+        } else if (constraint != null && constraint.complete()) {
+            finish(StopReason.END_OF_TURN);
         } else if (options.maxTokens() >= 0 && generated >= options.maxTokens()) {
             finish(StopReason.MAX_TOKENS);
         } else if (length >= cache.contextLength()) {

@@ -34,6 +34,10 @@ public final class Sampler {
             return argmax(logits);
         }
         int n = selectTopK(logits);
+        // tokens a constraint ruled out (-infinity) are never candidates
+        while (n > 1 && logits[candidates[n - 1]] == Float.NEGATIVE_INFINITY) {
+            n--;
+        }
         // softmax over the candidates, sorted by logit descending
         float max = logits[candidates[0]];
         double sum = 0;

@@ -82,7 +82,7 @@ final class Engine {
         }
         int room = limit - prompt.length;
         int max = options.maxTokens() < 0 ? room : Math.min(options.maxTokens(), room);
-        GenerationOptions bounded = new GenerationOptions(max, options.sampling(), options.stopStrings(), options.ignoreEos());
+        GenerationOptions bounded = options.withMaxTokens(max);
         if (logText) {
             LOG.log(System.Logger.Level.INFO, "prompt: " + model.tokenizer().decode(prompt));
         }

@@ -64,7 +64,8 @@ final class OllamaApi {
         if (stop.stream().anyMatch(String::isEmpty)) {
             throw ApiException.badRequest("'stop' strings must not be empty");
         }
-        GenerationOptions options = new GenerationOptions((int) Math.max(max, -1), Sampling.from(o), stop, false);
+        GenerationOptions options = new GenerationOptions((int) Math.max(max, -1), Sampling.from(o), stop, false)
+                .withGrammar(StructuredOutput.ollama(request));
         int limit = numCtx == null ? engine.contextLength() : (int) Math.min(numCtx, engine.contextLength());
         expiresAt = Instant.now().plus(KeepAlive.parse(request.raw("keep_alive"), DEFAULT_KEEP_ALIVE));
         return new Settings(options, limit);
@@ -76,7 +77,6 @@ final class OllamaApi {
         if (request.has("tools") && !request.array("tools").isEmpty()) {
             throw ApiException.badRequest("tool calling is not supported");
         }
-        rejectFormat(request);
         List<ChatMessage> messages = messages(request);
         boolean stream = request.bool("stream", true);
         Settings s = settings(request);
@@ -123,7 +123,6 @@ final class OllamaApi {
     private void generate(Exchange ex) throws IOException {
         JsonBody request = JsonBody.parse(json, ex.body(maxBody));
         engine.requireModel(request.string("model", null));
-        rejectFormat(request);
         if (request.has("images") && !request.array("images").isEmpty()) {
             throw ApiException.badRequest("images are not supported by this server");
         }
@@ -166,12 +165,6 @@ final class OllamaApi {
                 body.put("thinking", r.thinking());
             }
             sendJson(ex, finish(body, r, ex));
-        }
-    }
-
-    private static void rejectFormat(JsonBody request) {
-        if (request.has("format")) {
-            throw ApiException.badRequest("structured output ('format') is not supported");
         }
     }
 

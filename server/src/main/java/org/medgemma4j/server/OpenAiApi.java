@@ -108,7 +108,7 @@ final class OpenAiApi {
         }
         // the legacy completions endpoint defaults to 16 tokens, chat to the context's end
         int limit = max != null ? max.intValue() : chat ? -1 : 16;
-        return new GenerationOptions(limit, Sampling.from(request), stop, false);
+        return new GenerationOptions(limit, Sampling.from(request), stop, false).withGrammar(StructuredOutput.openAi(request));
     }
 
     private List<ChatMessage> messages(JsonBody request) {
