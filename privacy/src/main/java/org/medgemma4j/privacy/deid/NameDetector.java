@@ -1,0 +1,249 @@
+package org.medgemma4j.privacy.deid;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Names of patients, relatives and staff, found three ways: words that name lists know and no dictionary
+ * does (Nicholson, Gaudreau); words in a name's place whatever they are (after Dr. or Mrs., before RN or
+ * MD, after "daughter" or "wife"); and neighbours of a name that are names or initials themselves
+ * (Edward C. Jones). A name that is also an ordinary word (Rose, Bill, Grant) needs such context.
+ */
+final class NameDetector implements Detector {
+
+    private static final Set<String> TITLES = Set.of("dr", "drs", "doctor", "doctors", "mr", "mrs", "ms", "miss", "mister",
+            "madam", "prof", "professor", "dres", "sr", "sister", "fr", "father", "rev", "reverend", "nurse");
+    // Titles that are also words ("sister", "father", "nurse") and "ms" (mental status) need a name-like word after them.
+    private static final Set<String> WEAK_TITLES = Set.of("ms", "sr", "sister", "fr", "father", "nurse", "miss");
+    private static final Set<String> CREDENTIALS = Set.of("rn", "rrt", "crt", "rt", "md", "np", "pa", "lpn", "cna", "slp", "msw",
+            "licsw", "lcsw", "lsw", "pharmd", "rph", "phd", "bsn", "msn", "aprn", "cnp", "fnp", "anp", "cns", "crnp", "pac", "dpt",
+            "otr", "mph", "facc", "facs", "mba", "ccrn", "dds", "dmd", "od", "dpm", "psyd", "rd", "ldn", "cma");
+    private static final Set<String> RELATIONS = Set.of("wife", "husband", "son", "sons", "daughter", "daughters", "dtr", "dau",
+            "dghtr", "daugher", "mother", "mom", "father", "dad", "brother", "bro", "sister", "sis", "niece", "neice", "nephew",
+            "aunt", "uncle", "grandson", "granddaughter", "grandaughter", "grandchild", "grandmother", "grandfather", "cousin",
+            "friend", "partner", "fiance", "fiancee", "spouse", "girlfriend", "boyfriend", "neighbor", "neighbour", "hcp",
+            "proxy", "guardian", "stepson", "stepdaughter", "sibling", "sister-in-law", "brother-in-law", "daughter-in-law",
+            "son-in-law", "companion", "caregiver", "roommate", "godson", "goddaughter", "step-daughter", "step-son");
+    private static final Set<String> NAME_LABELS = Set.of("name", "patient", "pt", "signed", "by", "contact", "attending",
+            "resident", "intern", "fellow", "pcp", "nurse", "rn", "md", "cc", "from", "to", "dear", "sincerely", "regards");
+    private static final Set<String> CONJUNCTIONS = Set.of("and", "or", "&");
+    // Words that follow a title or relation but are not names.
+    private static final Set<String> NOT_NAMES = Set.of("the", "a", "an", "is", "was", "in", "on", "at", "to", "and", "who",
+            "with", "of", "for", "here", "there", "called", "aware", "notified", "states", "also", "has", "had", "will",
+            "present", "bedside", "team", "office", "pt", "patient", "dr", "md", "rn", "visited", "visiting", "came",
+            "phoned", "spoke", "updated", "out", "are", "were", "being", "been", "per", "his", "her", "their", "pts");
+
+    private final Lexicon lexicon;
+
+    NameDetector(Lexicon lexicon) {
+        this.lexicon = lexicon;
+    }
+
+    @Override
+    public List<PhiSpan> find(Tokens tokens) {
+        boolean mixedCase = DocumentCase.isMixed(tokens);
+        boolean[] name = new boolean[tokens.size()];
+        for (Token t : tokens.list()) {
+            if (!t.isWord()) {
+                continue;
+            }
+            String lower = t.lower();
+            if (lexicon.isUnambiguousName(lower) && !isShorthand(t, mixedCase)) {
+                name[t.index()] = true;
+            }
+            if (TITLES.contains(lower)) {
+                afterTitle(tokens, t.index(), name, mixedCase, WEAK_TITLES.contains(lower));
+            }
+            if (RELATIONS.contains(lower)) {
+                afterRelation(tokens, t.index(), name, mixedCase);
+            }
+            if (CREDENTIALS.contains(lower) && (t.isAllCaps() || t.text().length() > 2)) {
+                beforeCredential(tokens, t.index(), name, mixedCase);
+            }
+        }
+        pairUp(tokens, name, mixedCase);
+        List<PhiSpan> out = new ArrayList<>();
+        for (Token t : tokens.list()) {
+            if (name[t.index()]) {
+                out.add(new PhiSpan(t.start(), t.end(), PhiCategory.NAME));
+            }
+        }
+        return out;
+    }
+
+    // Upper-case shorthand in mixed-case text (ALT, BUN) is an abbreviation, not a name.
+    private boolean isShorthand(Token t, boolean mixedCase) {
+        return mixedCase && t.isAllCaps() && t.text().length() <= 4 && !lexicon.isFirstName(t.lower());
+    }
+
+    /** Dr. Smith, Dr. J. Smith, Drs. Ballou and Dutter, Mrs. Rose Grant. */
+    private void afterTitle(Tokens tokens, int i, boolean[] name, boolean mixedCase, boolean weak) {
+        int j = i + 1;
+        Token t = tokens.get(j);
+        if (t == null || !t.isWord() || tokens.gapAfter(i).contains("\n")) {
+            return;
+        }
+        if (weak && !(lexicon.isName(t.lower()) && (!mixedCase || t.isTitleCase() || t.isAllCaps()))) {
+            return;
+        }
+        int taken = takeNameRun(tokens, j, name, mixedCase, true);
+        if (taken == 0) {
+            return;
+        }
+        // "Drs. Rakusin and Toolis", "Dr. Vasquez, Dr Rizzo": one more name after a conjunction.
+        int k = j + taken;
+        Token conj = tokens.get(k);
+        if (conj != null && CONJUNCTIONS.contains(conj.lower()) && tokens.get(k + 1) != null) {
+            takeNameRun(tokens, k + 1, name, mixedCase, false);
+        }
+    }
+
+    /** Takes the name words from {@code j} on; the first is taken on context alone when {@code firstOnContext}. */
+    private int takeNameRun(Tokens tokens, int j, boolean[] name, boolean mixedCase, boolean firstOnContext) {
+        int taken = 0;
+        for (int k = j; k < j + 4 && k < tokens.size(); k++) {
+            Token t = tokens.get(k);
+            if (!t.isWord() || (k > j && !tokens.joinedToNext(k - 1))) {
+                break;
+            }
+            boolean ok = taken == 0 && firstOnContext ? nameInPlace(t, mixedCase) : nameLike(t, mixedCase);
+            if (!ok) {
+                break;
+            }
+            name[k] = true;
+            taken++;
+            // After a surname that is not a first name, the name is over (Dr. Vasquez aware).
+            if (!t.isLetter() && !lexicon.isFirstName(t.lower()) && taken >= 1 && !nextIsInitialOrName(tokens, k, mixedCase)) {
+                break;
+            }
+        }
+        return taken;
+    }
+
+    private boolean nextIsInitialOrName(Tokens tokens, int k, boolean mixedCase) {
+        Token n = tokens.get(k + 1);
+        return n != null && tokens.joinedToNext(k) && n.isWord() && (n.isLetter() || lexicon.isUnambiguousName(n.lower())
+                || (mixedCase && n.isTitleCase() && lexicon.isName(n.lower())));
+    }
+
+    /** A word standing where a name stands: anything but ordinary words that are not names. */
+    private boolean nameInPlace(Token t, boolean mixedCase) {
+        String lower = t.lower();
+        if (NOT_NAMES.contains(lower) || lexicon.isClinical(lower) && !lexicon.isName(lower)) {
+            return false;
+        }
+        if (t.isLetter()) {
+            return true;
+        }
+        if (mixedCase && t.isTitleCase()) {
+            return true;
+        }
+        return !lexicon.isCommon(lower) || lexicon.isName(lower);
+    }
+
+    /** A word that continues a name: a known name, an initial, or an unknown capitalised word. */
+    private boolean nameLike(Token t, boolean mixedCase) {
+        String lower = t.lower();
+        if (NOT_NAMES.contains(lower) || CREDENTIALS.contains(lower)) {
+            return false;
+        }
+        if (t.isLetter()) {
+            return !mixedCase || Character.isUpperCase(t.text().charAt(0));
+        }
+        if (lexicon.isUnambiguousName(lower)) {
+            return true;
+        }
+        if (mixedCase) {
+            return t.isTitleCase() && (lexicon.isName(lower) || !lexicon.isCommon(lower));
+        }
+        return lexicon.isName(lower) && !lexicon.isClinical(lower);
+    }
+
+    /** daughter Suzette, wife (Carol Buckley), son: Vladimir Erickson, dtr is mary. */
+    private void afterRelation(Tokens tokens, int i, boolean[] name, boolean mixedCase) {
+        int j = i + 1;
+        String gap = tokens.gapAfter(i);
+        if (gap.contains("\n")) {
+            return;
+        }
+        // "daughter's name is", "son named", "wife is"
+        for (int skip = 0; skip < 3; skip++) {
+            Token t = tokens.get(j);
+            if (t == null) {
+                return;
+            }
+            String l = t.lower();
+            if (l.equals("s") || l.equals("name") || l.equals("named") || l.equals("is") || l.equals("in") && tokens.get(j + 1) != null
+                    && tokens.get(j + 1).lower().equals("law") || l.equals("law")) {
+                j++;
+            } else {
+                break;
+            }
+        }
+        Token t = tokens.get(j);
+        if (t == null || !t.isWord()) {
+            return;
+        }
+        String lower = t.lower();
+        boolean candidate = lexicon.isUnambiguousName(lower)
+                || (lexicon.isName(lower) && (lexicon.isFirstName(lower) || (mixedCase && t.isTitleCase())))
+                || (mixedCase && t.isTitleCase() && !lexicon.isCommon(lower))
+                || (!mixedCase && !lexicon.isCommon(lower) && lower.length() >= 3);
+        if (candidate && !NOT_NAMES.contains(lower) && !RELATIONS.contains(lower)) {
+            name[j] = true;
+            takeNameRun(tokens, j + 1, name, mixedCase, false);
+        }
+    }
+
+    /** Edward C. Jones, RRT; V. Finn, RRT; Bernard Foley CRT. */
+    private void beforeCredential(Tokens tokens, int i, boolean[] name, boolean mixedCase) {
+        if (i == 0 || tokens.gapBefore(i).contains("\n")) {
+            return;
+        }
+        int k = i - 1;
+        int taken = 0;
+        while (k >= 0 && taken < 4) {
+            Token t = tokens.get(k);
+            boolean joined = k == i - 1 ? tokens.gapAfter(k).strip().matches(",?") : tokens.joinedToNext(k);
+            if (!t.isWord() || !joined) {
+                break;
+            }
+            if (!(t.isLetter() || nameLike(t, mixedCase) || (taken == 0 && nameInPlace(t, mixedCase) && !lexicon.isCommon(t.lower())))) {
+                break;
+            }
+            name[k] = true;
+            taken++;
+            k--;
+        }
+    }
+
+    /** An ordinary-word name beside a found name or initial is part of it (Will Cole, Rose K. Grant). */
+    private void pairUp(Tokens tokens, boolean[] name, boolean mixedCase) {
+        for (int pass = 0; pass < 2; pass++) {
+            for (Token t : tokens.list()) {
+                int i = t.index();
+                if (name[i] || !t.isWord()) {
+                    continue;
+                }
+                boolean leftName = i > 0 && name[i - 1] && tokens.joinedToNext(i - 1);
+                boolean rightName = i + 1 < tokens.size() && name[i + 1] && tokens.joinedToNext(i);
+                if (!leftName && !rightName) {
+                    continue;
+                }
+                String lower = t.lower();
+                if (t.isLetter()) {
+                    boolean initialShape = Character.isUpperCase(t.text().charAt(0))
+                            && (tokens.gapAfter(i).startsWith(".") || rightName);
+                    if (initialShape && !lower.equals("a") && !lower.equals("i")) {
+                        name[i] = true;
+                    }
+                } else if (lexicon.isName(lower) && !NOT_NAMES.contains(lower) && !lexicon.isClinical(lower)
+                        && (!mixedCase || t.isTitleCase() || t.isAllCaps() && lexicon.isFirstName(lower))
+                        && (lexicon.isFirstName(lower) && rightName || leftName && lexicon.isSurname(lower))) {
+                    name[i] = true;
+                }
+            }
+        }
+    }
+}
