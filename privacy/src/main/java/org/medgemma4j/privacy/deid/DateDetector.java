@@ -22,7 +22,11 @@ final class DateDetector implements Detector {
     private static final Pattern NUMERIC = Pattern.compile(
             "(?<![\\d/.:])(\\d{1,2})[/-](\\d{1,2})(?:[/-](\\d{4}|\\d{2}))?(?![\\d/]|\\.\\d|:\\d)");
     private static final Pattern ISO = Pattern.compile("\\b(?:19|20)\\d\\d[-/.](?:0?[1-9]|1[0-2])[-/.](?:[12]\\d|3[01]|0?[1-9])\\b");
-    private static final Pattern MONTH_YEAR_NUMERIC = Pattern.compile("(?<![\\d/])(?:0?[1-9]|1[0-2])/(?:19|20)\\d\\d\\b");
+    private static final Pattern MONTH_YEAR_NUMERIC = Pattern.compile("(?<![\\d/])(?:0?[1-9]|1[0-2])/(?:(?:19|20)\\d\\d|3[2-9]|[4-9]\\d|00)(?![\\d/]|\\.\\d)");
+    private static final Pattern ORDINAL_DAY = Pattern.compile("\\b(?:on\\s+)?the\\s+(?:[12]?\\d|3[01])(?:st|nd|rd|th)\\b(?!\\s+(?:time|day of|dose|week|hour|cycle|percentile))",
+            Pattern.CASE_INSENSITIVE);
+    private static final Pattern MONTH_AFTER_IN = Pattern.compile("(?<=\\b(?:in|since|early|late|mid|end of|beginning of)\\s)" + MONTH + "\\b\\.?",
+            Pattern.CASE_INSENSITIVE);
     private static final Pattern WRITTEN = Pattern.compile(
             "\\b(?:" + DAY + "\\s+(?:of\\s+)?" + MONTH + "\\.?(?:,?\\s+" + YEAR + ")?"
                     + "|" + MONTH + "\\.?\\s+(?:the\\s+)?" + DAY + "(?:,?\\s+" + YEAR + ")?"
@@ -39,7 +43,7 @@ final class DateDetector implements Detector {
                     + "|independence day|fourth of july|4th of july|memorial day|labor day|veterans day|valentine'?s day|hanukkah|passover|yom kippur|ramadan|eid)\\b",
             Pattern.CASE_INSENSITIVE);
     private static final Pattern TIME_BEFORE = Pattern.compile(
-            "(?:\\bat|@|\\bapprox\\.?|~|\\buntil|\\btill|\\bby|\\bfrom|\\bto|\\bbetween|\\baround|\\bafter|\\bbefore|\\bsince|\\btime:?|-)\\s*$",
+            "(?:\\bat|@|\\bapprox\\.?|~|\\buntil|\\btill|\\bby|\\bbetween|\\baround|\\btime:?|-)\\s*$",
             Pattern.CASE_INSENSITIVE);
     private static final Pattern VITAL_BEFORE = Pattern.compile(
             "(?:\\b(?:bp|b/p|nbp|nibp|abp|sbp|dbp|art|pressures?|a-line|cvp|pap|pad|pas|rr|map|ratio|abg|vbg|gas|peep|ps|vent|settings|sats?|"
@@ -47,7 +51,7 @@ final class DateDetector implements Detector {
                     + "d5|d5w|d51|ns|lr|hct|hgb|plt)\\b[^\\n\\d]{0,12})$",
             Pattern.CASE_INSENSITIVE);
     private static final Pattern VITAL_AFTER = Pattern.compile(
-            "^\\s*(?:\\(|mm|mmhg|cm|ns|n\\.s|normal|strength|pain|scale|str|tabs?|of|units?|hr|cc|ml|mg|x\\b|sbp|bp|map|with|w/|r)",
+            "^\\s*(?:mm|mmhg|cm\\b|ns\\b|n\\.s|normal saline|strength|pain|scale|str\\b|tabs?\\b|units?\\b|cc\\b|ml\\b|mg\\b|sbp|bp\\b|map\\b)",
             Pattern.CASE_INSENSITIVE);
 
     @Override
@@ -69,6 +73,8 @@ final class DateDetector implements Detector {
         }
         addAll(ISO, text, out);
         addAll(MONTH_YEAR_NUMERIC, text, out);
+        addAll(ORDINAL_DAY, text, out);
+        addAll(MONTH_AFTER_IN, text, out);
         addAll(WRITTEN, text, out);
         addAll(MONTH_ALONE, text, out);
         addAll(HOLIDAY, text, out);

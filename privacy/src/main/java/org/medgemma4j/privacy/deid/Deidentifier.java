@@ -40,12 +40,14 @@ public final class Deidentifier {
     // Words found as names or places by context are PHI wherever else they occur in the text.
     private List<PhiSpan> spread(Tokens tokens, List<PhiSpan> found) {
         java.util.Map<String, PhiCategory> words = new java.util.HashMap<>();
+        List<Token> all = tokens.list();
         for (PhiSpan s : found) {
             if (s.category() != PhiCategory.NAME && s.category() != PhiCategory.FACILITY && s.category() != PhiCategory.LOCATION) {
                 continue;
             }
-            for (Token t : tokens.list()) {
-                if (t.start() >= s.start() && t.end() <= s.end() && t.isWord() && t.text().length() >= 3) {
+            for (int i = firstTokenAt(all, s.start()); i < all.size() && all.get(i).start() < s.end(); i++) {
+                Token t = all.get(i);
+                if (t.end() <= s.end() && t.isWord() && t.text().length() >= 3) {
                     String lower = t.lower();
                     if (!lexicon.isCommon(lower) && !lexicon.isPlaceWordOnlyInContext(lower)) {
                         words.putIfAbsent(lower, s.category());
@@ -64,6 +66,21 @@ public final class Deidentifier {
             }
         }
         return out;
+    }
+
+    // Binary search: the first token that starts at or after offset.
+    private static int firstTokenAt(List<Token> tokens, int offset) {
+        int lo = 0;
+        int hi = tokens.size();
+        while (lo < hi) {
+            int mid = (lo + hi) >>> 1;
+            if (tokens.get(mid).start() < offset) {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        return lo;
     }
 
     /** Overlapping or touching-by-a-space spans of one kind become one; overlaps of two kinds keep the longer's kind. */

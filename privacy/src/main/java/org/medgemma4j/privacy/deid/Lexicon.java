@@ -86,6 +86,12 @@ public final class Lexicon {
 
     /** A word of ordinary or clinical language: a name that is also one needs context to count as a name. */
     boolean isCommon(String lower) {
+        int apostrophe = lower.indexOf('\'');
+        if (apostrophe > 0) {
+            // I'm, con't, pt's: judged by the part before the apostrophe
+            String base = lower.substring(0, apostrophe);
+            return base.equals("i") || englishWords.contains(base) || isClinical(base) || isClinical(lower);
+        }
         return englishWords.contains(lower) || isClinical(lower) || isEnglishInflection(lower);
     }
 

@@ -13,31 +13,43 @@ import java.util.Set;
  */
 final class LocationDetector implements Detector {
 
-    private static final Set<String> FACILITY_WORDS = Set.of("hospital", "hosp", "hospitals", "clinic", "clinics",
+    private static final Set<String> FACILITY_WORDS = Words.of("hospital", "hosp", "hospitals", "clinic", "clinics",
             "rehab", "rehabilitation", "infirmary", "hospice", "sanatorium", "sanitarium", "medical", "health", "healthcare",
             "memorial", "nursing", "manor", "institute", "university", "college", "school", "center", "centre", "ctr",
             "home", "homes", "house", "village", "estates", "residence", "lodge", "living", "care", "facility", "practice",
             "associates", "pharmacy", "church", "va", "vamc", "general", "county", "community", "regional");
     // The words that make a phrase a facility (the others only continue one).
-    private static final Set<String> FACILITY_HEADS = Set.of("hospital", "hosp", "clinic", "rehab", "rehabilitation", "infirmary",
-            "hospice", "memorial", "manor", "institute", "university", "sanatorium", "sanitarium", "healthcare", "vamc");
-    private static final Set<String> FACILITY_PHRASE_HEADS = Set.of("medical center", "medical centre", "medical ctr", "med center",
+    private static final Set<String> FACILITY_HEADS = Words.of("hospital", "hosp", "clinic", "rehab", "rehabilitation", "infirmary",
+            "hospice", "memorial", "manor", "institute", "university", "sanatorium", "sanitarium", "healthcare", "vamc", "regional",
+            "general", "campus");
+    // Hospital names common enough across the US to be used without the word Hospital (general knowledge, not a corpus list).
+    private static final Set<String> FACILITY_NAMES = Words.of("holy cross", "sacred heart", "good samaritan", "mount sinai",
+            "mt sinai", "beth israel", "johns hopkins", "mass general", "mayo clinic", "cleveland clinic", "kaiser permanente",
+            "brigham and women's", "lahey clinic", "spaulding rehab", "shriners", "cedars-sinai", "cedars sinai", "st jude");
+    private static final Set<String> STATES = Words.of("alabama", "alaska", "arizona", "arkansas", "california", "colorado",
+            "connecticut", "delaware", "florida", "georgia", "hawaii", "idaho", "illinois", "indiana", "iowa", "kansas", "kentucky",
+            "louisiana", "maine", "maryland", "massachusetts", "michigan", "minnesota", "mississippi", "missouri", "montana",
+            "nebraska", "nevada", "hampshire", "jersey", "mexico", "york", "carolina", "dakota", "ohio", "oklahoma", "oregon",
+            "pennsylvania", "rhode", "tennessee", "texas", "utah", "vermont", "virginia", "washington", "wisconsin", "wyoming",
+            "md", "ma", "ny", "nj", "pa", "va", "dc", "ca", "tx", "fl", "ct", "nh", "ri", "me", "vt", "de", "wv", "nc", "sc", "ga");
+    private static final Set<String> FACILITY_PHRASE_HEADS = Words.of("medical center", "medical centre", "medical ctr", "med center",
             "med ctr", "health center", "health centre", "nursing home", "nursing facility", "nursing center", "care center",
             "assisted living", "rehab center", "rehabilitation center", "cancer center", "heart center", "surgery center",
             "surgical center", "senior center", "senior living", "retirement home", "retirement community", "group home",
             "medical group", "family practice", "health system", "health services", "medical associates");
     // Words that often begin a facility's own name.
-    private static final Set<String> FACILITY_NAME_WORDS = Set.of("st", "saint", "holy", "sacred", "heart", "cross", "mercy",
+    private static final Set<String> FACILITY_NAME_WORDS = Words.of("st", "saint", "holy", "sacred", "heart", "cross", "mercy",
             "good", "samaritan", "general", "memorial", "university", "of", "mount", "mt", "sinai", "children's", "childrens",
             "womens", "women's", "baptist", "methodist", "presbyterian", "lutheran", "adventist", "jewish", "catholic",
             "community", "regional", "county", "city", "valley", "lakes", "lake", "river", "park", "hill", "hills", "view",
             "north", "south", "east", "west", "northern", "southern", "eastern", "western", "central", "new", "union", "grace",
             "hope", "bay", "harbor", "harbour", "shore", "spring", "springs", "pines", "oaks", "manor", "brook", "meadows");
-    private static final Set<String> MOVES = Set.of("to", "from", "at", "in", "into", "@", "via", "transfer", "transferred",
-            "tx", "trans", "admitted", "discharged", "dc", "d/c", "sent", "seen", "returned", "followed", "osh");
-    private static final Set<String> LIVES = Set.of("in", "from", "near", "of", "to", "at", "lives", "resides", "living",
+    private static final Set<String> MOVES = Words.of("to", "from", "at", "in", "into", "@", "via", "transfer", "transferred",
+            "tx", "trans", "admitted", "discharged", "dc", "d/c", "sent", "seen", "returned", "followed", "osh", "the", "by",
+            "leave", "left", "per", "of");
+    private static final Set<String> LIVES = Words.of("in", "from", "near", "of", "to", "at", "lives", "resides", "living",
             "moved", "visiting", "flying", "fly", "drove", "driving", "born", "home", "house");
-    private static final Set<String> NOT_FACILITY_ACRONYMS = Set.of("bph", "pth", "ldh", "tsh", "acth", "fsh", "adh", "lvh", "rvh",
+    private static final Set<String> NOT_FACILITY_ACRONYMS = Words.of("bph", "pth", "ldh", "tsh", "acth", "fsh", "adh", "lvh", "rvh",
             "iih", "hh", "lh", "dh", "uh", "oh", "ah", "eh", "nh", "ph", "sah", "sdh", "edh", "ivh", "ich", "bih",
             "hch", "ch", "th", "sh", "wh", "rh", "pmh", "hcc", "mc", "lmc", "smc", "pmc", "ecmc", "tlc", "icc", "osh", "nch",
             "dvh", "agh", "tbh", "nph", "hah", "cah", "mah", "hmc", "cmc", "ohc");
@@ -68,6 +80,8 @@ final class LocationDetector implements Detector {
             if (lower.equals("st") || lower.equals("saint")) {
                 saintName(tokens, i, out);
             }
+            knownFacility(tokens, i, out);
+            universityOf(tokens, i, out);
             gazetteer(tokens, i, mixedCase, out);
             ward(tokens, i, mixedCase, out);
         }
@@ -97,7 +111,7 @@ final class LocationDetector implements Detector {
             k--;
         }
         // "of" cannot begin a name; "the" is not part of it.
-        while (first < head && Set.of("of", "the").contains(tokens.get(first).lower())) {
+        while (first < head && Words.of("of", "the").contains(tokens.get(first).lower())) {
             first++;
         }
         int last = headEnd;
@@ -121,11 +135,11 @@ final class LocationDetector implements Detector {
             return false;
         }
         String lower = t.lower();
-        if (Set.of("the", "a", "an", "to", "from", "at", "in", "and", "or", "with", "for", "by", "was", "is", "pt", "patient",
+        if (Words.of("the", "a", "an", "to", "from", "at", "in", "and", "or", "with", "for", "by", "was", "is", "pt", "patient",
                 "outside", "local", "other", "another", "osh", "transfer", "transferred", "admitted", "her", "his", "their").contains(lower)) {
             return false;
         }
-        if (FACILITY_NAME_WORDS.contains(lower) || FACILITY_WORDS.contains(lower)) {
+        if (FACILITY_NAME_WORDS.contains(lower) || FACILITY_WORDS.contains(lower) || STATES.contains(lower)) {
             return true;
         }
         if (mixedCase) {
@@ -136,7 +150,8 @@ final class LocationDetector implements Detector {
 
     private void saintName(Tokens tokens, int i, List<PhiSpan> out) {
         Token next = tokens.get(i + 1);
-        if (next != null && next.isWord() && tokens.joinedToNext(i) && lexicon.isName(next.lower())
+        String nextLower = next == null ? "" : next.lower().replaceAll("'s$", "");
+        if (next != null && next.isWord() && tokens.joinedToNext(i) && lexicon.isName(nextLower)
                 && (next.isTitleCase() || next.isAllCaps()) && tokens.get(i).text().charAt(0) == Character.toUpperCase(tokens.get(i).text().charAt(0))) {
             int end = next.index();
             Token after = tokens.get(end + 1);
@@ -144,6 +159,36 @@ final class LocationDetector implements Detector {
                 end++;
             }
             out.add(new PhiSpan(tokens.get(i).start(), tokens.get(end).end(), PhiCategory.FACILITY));
+        }
+    }
+
+    private void knownFacility(Tokens tokens, int i, List<PhiSpan> out) {
+        Token t = tokens.get(i);
+        Token next = tokens.get(i + 1);
+        if (next == null || !tokens.joinedToNext(i)) {
+            return;
+        }
+        String two = t.lower() + " " + next.lower();
+        if (FACILITY_NAMES.contains(two)) {
+            out.add(new PhiSpan(t.start(), next.end(), PhiCategory.FACILITY));
+        }
+    }
+
+    /** University of Maryland, U of MD, Univ. of Michigan. */
+    private void universityOf(Tokens tokens, int i, List<PhiSpan> out) {
+        Token t = tokens.get(i);
+        String lower = t.lower();
+        if (!(lower.equals("university") || lower.equals("univ") || lower.equals("u") && t.isAllCaps())) {
+            return;
+        }
+        int k = i + 1;
+        if (tokens.get(k) != null && tokens.get(k).lower().equals("of") && tokens.joinedToNext(i)) {
+            k++;
+        }
+        Token place = tokens.get(k);
+        if (place != null && place.isWord() && tokens.joinedToNext(k - 1)
+                && (STATES.contains(place.lower()) || lexicon.isPlace(place.lower())) && !lexicon.isCommon(place.lower())) {
+            out.add(new PhiSpan(t.start(), place.end(), PhiCategory.FACILITY));
         }
     }
 
@@ -164,7 +209,7 @@ final class LocationDetector implements Detector {
         Token prev = tokens.get(t.index() - 1);
         Token next = tokens.get(t.index() + 1);
         boolean movedThere = prev != null && MOVES.contains(prev.lower()) && !tokens.gapBefore(t.index()).contains("\n");
-        boolean department = next != null && Set.of("er", "ew", "ed", "ccu", "icu", "cath", "micu", "sicu", "ctu", "floor", "clinic",
+        boolean department = next != null && Words.of("er", "ew", "ed", "ccu", "icu", "cath", "micu", "sicu", "ctu", "floor", "clinic",
                 "hospital", "lab", "system").contains(next.lower());
         return movedThere || department;
     }
@@ -198,6 +243,12 @@ final class LocationDetector implements Detector {
         boolean ordinary = !multiWord && (lexicon.isCommon(lower) || lower.length() < 4 || lexicon.isFirstName(lower));
         Token prev = tokens.get(i - 1);
         boolean placeContext = prev != null && LIVES.contains(prev.lower()) && !tokens.gapBefore(i).contains("\n");
+        // An ordinary word (Warren, Bay, Day) is a town only after "lives in", "moved to" and the like, or capitalised in mixed case.
+        if (ordinary && placeContext && !mixedCase) {
+            Token before = tokens.get(i - 2);
+            placeContext = before != null && Words.of("lives", "living", "resides", "reside", "moved", "born", "raised", "native",
+                    "home", "house", "visiting", "flying", "fly", "flew", "drove", "driving", "works", "worked", "trip").contains(before.lower());
+        }
         Token after = tokens.get(best + 1);
         boolean stateAfter = after != null && tokens.gapAfter(best).strip().equals(",")
                 && after.isAllCaps() && after.text().length() == 2;
@@ -206,7 +257,7 @@ final class LocationDetector implements Detector {
             if (ordinary && !stateAfter && !(mixedCase ? t.isTitleCase() || t.isAllCaps() : true)) {
                 return;
             }
-            if (ordinary && placeContext && Set.of("home", "bed", "her", "his", "the", "a", "this", "that", "time", "order", "addition",
+            if (ordinary && placeContext && Words.of("home", "bed", "her", "his", "the", "a", "this", "that", "time", "order", "addition",
                     "pain", "one", "two", "house", "care").contains(lower)) {
                 return;
             }
@@ -223,8 +274,7 @@ final class LocationDetector implements Detector {
             return;
         }
         String lower = t.lower();
-        if (!Set.of("to", "from", "on", "at", "in").contains(prev.lower()) || lexicon.isCommon(lower) || lower.length() < 4
-                || mixedCase && !(t.isTitleCase() || t.isAllCaps())) {
+        if (!Words.of("to", "from", "on", "at", "in", "per").contains(prev.lower()) || lexicon.isCommon(lower) || lower.length() < 4) {
             return;
         }
         out.add(new PhiSpan(t.start(), t.end(), PhiCategory.FACILITY));

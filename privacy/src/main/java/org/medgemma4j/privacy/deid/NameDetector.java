@@ -12,25 +12,30 @@ import java.util.Set;
  */
 final class NameDetector implements Detector {
 
-    private static final Set<String> TITLES = Set.of("dr", "drs", "doctor", "doctors", "mr", "mrs", "ms", "miss", "mister",
-            "madam", "prof", "professor", "dres", "sr", "sister", "fr", "father", "rev", "reverend", "nurse");
+    private static final Set<String> TITLES = Words.of("dr", "drs", "doctor", "doctors", "mr", "mrs", "ms", "miss", "mister",
+            "madam", "prof", "professor", "dres", "sister", "fr", "father", "rev", "reverend", "nurse", "caseworker", "chaplain",
+            "worker", "manager", "therapist", "coordinator", "liaison", "attending", "resident", "intern", "fellow", "pcp", "cardiologist", "surgeon", "oncologist", "physician", "pastor", "rabbi", "priest");
     // Titles that are also words ("sister", "father", "nurse") and "ms" (mental status) need a name-like word after them.
-    private static final Set<String> WEAK_TITLES = Set.of("ms", "sr", "sister", "fr", "father", "nurse", "miss");
-    private static final Set<String> CREDENTIALS = Set.of("rn", "rrt", "crt", "rt", "md", "np", "pa", "lpn", "cna", "slp", "msw",
+    private static final Set<String> WEAK_TITLES = Words.of("ms", "sr", "sister", "fr", "father", "nurse", "miss", "caseworker",
+            "chaplain", "worker", "manager", "therapist", "coordinator", "liaison", "attending", "resident", "intern", "fellow",
+            "pcp", "cardiologist", "surgeon", "oncologist", "physician", "pastor", "rabbi", "priest");
+    private static final Set<String> CREDENTIALS = Words.of("rn", "rrt", "crt", "rt", "md", "np", "pa", "lpn", "cna", "slp", "msw",
             "licsw", "lcsw", "lsw", "pharmd", "rph", "phd", "bsn", "msn", "aprn", "cnp", "fnp", "anp", "cns", "crnp", "pac", "dpt",
             "otr", "mph", "facc", "facs", "mba", "ccrn", "dds", "dmd", "od", "dpm", "psyd", "rd", "ldn", "cma");
-    private static final Set<String> RELATIONS = Set.of("wife", "husband", "son", "sons", "daughter", "daughters", "dtr", "dau",
+    private static final Set<String> RELATIONS = Words.of("wife", "husband", "son", "sons", "daughter", "daughters", "dtr", "dau",
             "dghtr", "daugher", "mother", "mom", "father", "dad", "brother", "bro", "sister", "sis", "niece", "neice", "nephew",
             "aunt", "uncle", "grandson", "granddaughter", "grandaughter", "grandchild", "grandmother", "grandfather", "cousin",
             "friend", "partner", "fiance", "fiancee", "spouse", "girlfriend", "boyfriend", "neighbor", "neighbour", "hcp",
             "proxy", "guardian", "stepson", "stepdaughter", "sibling", "sister-in-law", "brother-in-law", "daughter-in-law",
             "son-in-law", "companion", "caregiver", "roommate", "godson", "goddaughter", "step-daughter", "step-son");
-    private static final Set<String> NAME_LABELS = Set.of("name", "patient", "pt", "signed", "by", "contact", "attending",
+    private static final Set<String> NAME_LABELS = Words.of("name", "patient", "pt", "signed", "by", "contact", "attending",
             "resident", "intern", "fellow", "pcp", "nurse", "rn", "md", "cc", "from", "to", "dear", "sincerely", "regards");
-    private static final Set<String> CONJUNCTIONS = Set.of("and", "or", "&");
+    private static final Set<String> CONJUNCTIONS = Words.of("and", "or", "&");
     // Words that follow a title or relation but are not names.
-    private static final Set<String> NOT_NAMES = Set.of("the", "a", "an", "is", "was", "in", "on", "at", "to", "and", "who",
-            "with", "of", "for", "here", "there", "called", "aware", "notified", "states", "also", "has", "had", "will",
+    private static final Set<String> NOT_NAMES = Words.of("the", "a", "an", "is", "was", "in", "on", "at", "to", "and", "who",
+            "with", "of", "for", "here", "there", "called", "aware", "notified", "states", "also", "has", "had",
+            "paged", "informed", "ordered", "made", "said", "says", "feels", "felt", "thinks", "wants", "would", "should", "could",
+            "did", "does", "not", "no", "yes", "see", "line", "lines", "on-call", "covering", "today", "tonight", "now", "again", "back", "again", "this", "that",
             "present", "bedside", "team", "office", "pt", "patient", "dr", "md", "rn", "visited", "visiting", "came",
             "phoned", "spoke", "updated", "out", "are", "were", "being", "been", "per", "his", "her", "their", "pts");
 
@@ -62,6 +67,8 @@ final class NameDetector implements Detector {
                 beforeCredential(tokens, t.index(), name, mixedCase);
             }
         }
+        initialThenSurname(tokens, name, mixedCase);
+        beforeRelationInParentheses(tokens, name, mixedCase);
         pairUp(tokens, name, mixedCase);
         List<PhiSpan> out = new ArrayList<>();
         for (Token t : tokens.list()) {
@@ -84,7 +91,7 @@ final class NameDetector implements Detector {
         if (t == null || !t.isWord() || tokens.gapAfter(i).contains("\n")) {
             return;
         }
-        if (weak && !(lexicon.isName(t.lower()) && (!mixedCase || t.isTitleCase() || t.isAllCaps()))) {
+        if (weak && !((lexicon.isName(t.lower()) || t.isLetter()) && (!mixedCase || t.isTitleCase() || t.isAllCaps()))) {
             return;
         }
         int taken = takeNameRun(tokens, j, name, mixedCase, true);
@@ -107,7 +114,9 @@ final class NameDetector implements Detector {
             if (!t.isWord() || (k > j && !tokens.joinedToNext(k - 1))) {
                 break;
             }
-            boolean ok = taken == 0 && firstOnContext ? nameInPlace(t, mixedCase) : nameLike(t, mixedCase);
+            boolean afterGiven = taken > 0 && (tokens.get(k - 1).isLetter() || lexicon.isFirstName(tokens.get(k - 1).lower()));
+            boolean ok = taken == 0 && firstOnContext ? nameInPlace(t, mixedCase)
+                    : nameLike(t, mixedCase) || afterGiven && unknownWord(t, mixedCase);
             if (!ok) {
                 break;
             }
@@ -139,7 +148,9 @@ final class NameDetector implements Detector {
         if (mixedCase && t.isTitleCase()) {
             return true;
         }
-        return !lexicon.isCommon(lower) || lexicon.isName(lower);
+        // After Dr. or Mrs. an ordinary word is a name unless it reads as a verb or adverb (Dr. Tyro, not Dr. aware).
+        return !lexicon.isCommon(lower) || lexicon.isName(lower)
+                || (lower.length() >= 4 && !lower.endsWith("ed") && !lower.endsWith("ing") && !lower.endsWith("ly"));
     }
 
     /** A word that continues a name: a known name, an initial, or an unknown capitalised word. */
@@ -158,6 +169,13 @@ final class NameDetector implements Detector {
             return t.isTitleCase() && (lexicon.isName(lower) || !lexicon.isCommon(lower));
         }
         return lexicon.isName(lower) && !lexicon.isClinical(lower);
+    }
+
+    /** A word no list knows (a rare surname, as often as a typo): a name only where a name is expected. */
+    private boolean unknownWord(Token t, boolean mixedCase) {
+        String lower = t.lower();
+        return t.text().length() >= 3 && !lexicon.isCommon(lower) && !lexicon.isName(lower) && !NOT_NAMES.contains(lower)
+                && (!mixedCase || t.isTitleCase() || t.isAllCaps());
     }
 
     /** daughter Suzette, wife (Carol Buckley), son: Vladimir Erickson, dtr is mary. */
@@ -188,11 +206,22 @@ final class NameDetector implements Detector {
         String lower = t.lower();
         boolean candidate = lexicon.isUnambiguousName(lower)
                 || (lexicon.isName(lower) && (lexicon.isFirstName(lower) || (mixedCase && t.isTitleCase())))
-                || (mixedCase && t.isTitleCase() && !lexicon.isCommon(lower))
+                || (mixedCase && t.isTitleCase() && !lexicon.isClinical(lower))
                 || (!mixedCase && !lexicon.isCommon(lower) && lower.length() >= 3);
-        if (candidate && !NOT_NAMES.contains(lower) && !RELATIONS.contains(lower)) {
+        if (candidate && !NOT_NAMES.contains(lower) && !RELATIONS.contains(lower) && !lower.equals("will")) {
             name[j] = true;
-            takeNameRun(tokens, j + 1, name, mixedCase, false);
+            int k = j + 1 + takeNameRun(tokens, j + 1, name, mixedCase, false);
+            // Sons Smokey, Morris and Roger
+            while (k + 1 < tokens.size() && (tokens.gapAfter(k - 1).strip().equals(",") || CONJUNCTIONS.contains(tokens.get(k).lower()))) {
+                int next = CONJUNCTIONS.contains(tokens.get(k).lower()) ? k + 1 : k;
+                Token n = tokens.get(next);
+                if (n == null || !n.isWord() || !(lexicon.isName(n.lower()) && (!mixedCase || n.isTitleCase()) || unknownWord(n, mixedCase))
+                        || NOT_NAMES.contains(n.lower())) {
+                    break;
+                }
+                name[next] = true;
+                k = next + 1;
+            }
         }
     }
 
@@ -203,18 +232,68 @@ final class NameDetector implements Detector {
         }
         int k = i - 1;
         int taken = 0;
+        boolean word = false;
+        int from = k;
         while (k >= 0 && taken < 4) {
             Token t = tokens.get(k);
             boolean joined = k == i - 1 ? tokens.gapAfter(k).strip().matches(",?") : tokens.joinedToNext(k);
             if (!t.isWord() || !joined) {
                 break;
             }
-            if (!(t.isLetter() || nameLike(t, mixedCase) || (taken == 0 && nameInPlace(t, mixedCase) && !lexicon.isCommon(t.lower())))) {
+            if (t.isLetter() && (k == from || !tokens.gapAfter(k).startsWith("."))) {
                 break;
             }
-            name[k] = true;
+            if (!(t.isLetter() || nameLike(t, mixedCase)
+                    || (taken == 0 && nameInPlace(t, mixedCase) && (lexicon.isName(t.lower()) || !lexicon.isCommon(t.lower()))))) {
+                break;
+            }
+            word |= !t.isLetter();
             taken++;
             k--;
+        }
+        if (word) {
+            for (int m = k + 1; m <= from; m++) {
+                name[m] = true;
+            }
+        }
+    }
+
+    /** Z. Miller, E. WELSH: an initial with its full stop before a surname. */
+    private void initialThenSurname(Tokens tokens, boolean[] name, boolean mixedCase) {
+        for (Token t : tokens.list()) {
+            int i = t.index();
+            Token next = tokens.get(i + 1);
+            if (!t.isLetter() || !Character.isUpperCase(t.text().charAt(0)) || next == null || !next.isWord()
+                    || !tokens.gapAfter(i).matches("\\. ?")) {
+                continue;
+            }
+            String lower = next.lower();
+            boolean lineStart = i == 0 || tokens.gapBefore(i).contains("\n");
+            if (lineStart && lexicon.isCommon(lower)) {
+                continue;
+            }
+            if (lexicon.isSurname(lower) && !lexicon.isClinical(lower) && !NOT_NAMES.contains(lower)
+                    && (next.isTitleCase() || next.isAllCaps()) && next.text().length() >= 3) {
+                name[i] = true;
+                name[i + 1] = true;
+            }
+        }
+    }
+
+    /** Hank Przybylo (son), Carol Buckley (wife). */
+    private void beforeRelationInParentheses(Tokens tokens, boolean[] name, boolean mixedCase) {
+        for (Token t : tokens.list()) {
+            int i = t.index();
+            if (!RELATIONS.contains(t.lower()) || i == 0 || !tokens.gapBefore(i).strip().equals("(")) {
+                continue;
+            }
+            for (int k = i - 1; k >= 0 && k >= i - 3; k--) {
+                Token w = tokens.get(k);
+                if (!w.isWord() || (k < i - 1 && !tokens.joinedToNext(k)) || !(nameLike(w, mixedCase) || unknownWord(w, mixedCase))) {
+                    break;
+                }
+                name[k] = true;
+            }
         }
     }
 
@@ -239,7 +318,8 @@ final class NameDetector implements Detector {
                         name[i] = true;
                     }
                 } else if (lexicon.isName(lower) && !NOT_NAMES.contains(lower) && !lexicon.isClinical(lower)
-                        && (!mixedCase || t.isTitleCase() || t.isAllCaps() && lexicon.isFirstName(lower))
+                        && (!mixedCase || t.isTitleCase() || t.isAllCaps() && lexicon.isFirstName(lower)
+                            || lexicon.isFirstName(lower) && !lexicon.isCommon(lower))
                         && (lexicon.isFirstName(lower) && rightName || leftName && lexicon.isSurname(lower))) {
                     name[i] = true;
                 }
