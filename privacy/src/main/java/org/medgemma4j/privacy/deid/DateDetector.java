@@ -25,7 +25,8 @@ final class DateDetector implements Detector {
     private static final Pattern MONTH_YEAR_NUMERIC = Pattern.compile("(?<![\\d/])(?:0?[1-9]|1[0-2])/(?:(?:19|20)\\d\\d|3[2-9]|[4-9]\\d|00)(?![\\d/]|\\.\\d)");
     private static final Pattern ORDINAL_DAY = Pattern.compile("\\b(?:on\\s+)?the\\s+(?:[12]?\\d|3[01])(?:st|nd|rd|th)\\b(?!\\s+(?:time|day of|dose|week|hour|cycle|percentile))",
             Pattern.CASE_INSENSITIVE);
-    private static final Pattern MONTH_AFTER_IN = Pattern.compile("(?<=\\b(?:in|since|early|late|mid|end of|beginning of)\\s)" + MONTH + "\\b\\.?",
+    private static final Pattern MONTH_WORD = Pattern.compile("\\b" + MONTH + "\\b\\.?", Pattern.CASE_INSENSITIVE);
+    private static final Pattern MONTH_CONTEXT = Pattern.compile("\\b(?:in|since|early|late|mid|end of|beginning of)\\s$",
             Pattern.CASE_INSENSITIVE);
     private static final Pattern WRITTEN = Pattern.compile(
             "\\b(?:" + DAY + "\\s+(?:of\\s+)?" + MONTH + "\\.?(?:,?\\s+" + YEAR + ")?"
@@ -38,6 +39,13 @@ final class DateDetector implements Detector {
     private static final Pattern YEAR_4 = Pattern.compile("(?<![\\d.,/:#-])(?:19|20)\\d\\d(?![\\d.,]\\d|\\s*(?:cc|ml|mg|mcg|units?|u|kcal|cal|g|gm|mm|cm|ms|kg|lb|lbs|mmhg)\\b)",
             Pattern.CASE_INSENSITIVE);
     private static final Pattern YEAR_APOSTROPHE = Pattern.compile("(?<=['`\u2019])\\d\\d\\b|\\b\\d\\d(?=['`\u2019](?![a-z]))", Pattern.CASE_INSENSITIVE);
+    // Past history lists: "MI 92", "CABG 1995" is caught above; "s/p AVR 84", "dx 09".
+    private static final Pattern TWO_DIGITS = Pattern.compile(
+            "(?<![\\d.,/'-])\\d\\d(?=\\s*[,;.)]|\\s*$|\\s+(?:and|with|w/|s/p|-)\\s)", Pattern.CASE_INSENSITIVE | Pattern.MULTILINE);
+    private static final Pattern EVENT_BEFORE = Pattern.compile(
+            "\\b(?:mi|nqwmi|ami|imi|cabg|ptca|pci|stent|stents|avr|mvr|cva|tia|dvt|appy|chole|cholecystectomy|hysterectomy|tah|bso|turp"
+                    + "|nephrectomy|mastectomy|lumpectomy|ablation|pacer|ppm|aicd|angioplasty|surgery|fx|dx|diagnosed|redo|resection|repair"
+                    + "|replacement|transplant|ca|cancer|in|since|year|yr)\\s$", Pattern.CASE_INSENSITIVE);
     private static final Pattern HOLIDAY = Pattern.compile(
             "\\b(?:christmas(?: eve| day)?|xmas|thanksgiving(?: day)?|new year'?s(?: eve| day)?|easter(?: sunday)?|halloween"
                     + "|independence day|fourth of july|4th of july|memorial day|labor day|veterans day|valentine'?s day|hanukkah|passover|yom kippur|ramadan|eid)\\b",
@@ -74,7 +82,7 @@ final class DateDetector implements Detector {
         addAll(ISO, text, out);
         addAll(MONTH_YEAR_NUMERIC, text, out);
         addAll(ORDINAL_DAY, text, out);
-        addAll(MONTH_AFTER_IN, text, out);
+        addAfter(MONTH_WORD, MONTH_CONTEXT, text, out);
         addAll(WRITTEN, text, out);
         addAll(MONTH_ALONE, text, out);
         addAll(HOLIDAY, text, out);
@@ -90,6 +98,7 @@ final class DateDetector implements Detector {
             out.add(new PhiSpan(m.start(), m.end(), PhiCategory.DATE));
         }
         addAll(YEAR_APOSTROPHE, text, out);
+        addAfter(TWO_DIGITS, EVENT_BEFORE, text, out);
         return out;
     }
 
@@ -104,6 +113,18 @@ final class DateDetector implements Detector {
         // 5/5 strength, 4/4 murmur, and simple fractions are rarely dates written alone.
         return pair.equals("1/2") || pair.equals("1/3") || pair.equals("2/3") || pair.equals("1/4") || pair.equals("3/4")
                 || (denominator == 10 && before.toLowerCase(Locale.ROOT).matches("(?s).*(?:pain|/|score|level|rating|of)\\s*$"));
+    }
+
+    // Finds the target first, then looks at the few characters before it: far cheaper than a look-behind tried everywhere.
+    private static void addAfter(Pattern target, Pattern before, String text, List<PhiSpan> out) {
+        Matcher m = target.matcher(text);
+        Matcher b = before.matcher(text);
+        while (m.find()) {
+            b.region(Math.max(0, m.start() - 30), m.start());
+            if (b.find()) {
+                out.add(new PhiSpan(m.start(), m.end(), PhiCategory.DATE));
+            }
+        }
     }
 
     private static void addAll(Pattern p, String text, List<PhiSpan> out) {

@@ -23,7 +23,7 @@ final class NameDetector implements Detector {
             "licsw", "lcsw", "lsw", "pharmd", "rph", "phd", "bsn", "msn", "aprn", "cnp", "fnp", "anp", "cns", "crnp", "pac", "dpt",
             "otr", "mph", "facc", "facs", "mba", "ccrn", "dds", "dmd", "od", "dpm", "psyd", "rd", "ldn", "cma");
     private static final Set<String> RELATIONS = Words.of("wife", "husband", "son", "sons", "daughter", "daughters", "dtr", "dau",
-            "dghtr", "daugher", "mother", "mom", "father", "dad", "brother", "bro", "sister", "sis", "niece", "neice", "nephew",
+            "dghtr", "daugher", "daughther", "mother", "mom", "father", "dad", "brother", "bro", "sister", "sis", "niece", "neice", "neices", "nieces", "nephews", "nephew",
             "aunt", "uncle", "grandson", "granddaughter", "grandaughter", "grandchild", "grandmother", "grandfather", "cousin",
             "friend", "partner", "fiance", "fiancee", "spouse", "girlfriend", "boyfriend", "neighbor", "neighbour", "hcp",
             "proxy", "guardian", "stepson", "stepdaughter", "sibling", "sister-in-law", "brother-in-law", "daughter-in-law",
@@ -54,7 +54,7 @@ final class NameDetector implements Detector {
                 continue;
             }
             String lower = t.lower();
-            if (lexicon.isUnambiguousName(lower) && !isShorthand(t, mixedCase)) {
+            if (lexicon.isUnambiguousName(lower) && !isShorthand(t, mixedCase) && !RELATIONS.contains(lower) && !TITLES.contains(lower)) {
                 name[t.index()] = true;
             }
             if (TITLES.contains(lower)) {
@@ -68,6 +68,9 @@ final class NameDetector implements Detector {
             }
         }
         initialThenSurname(tokens, name, mixedCase);
+        if (mixedCase) {
+            capitalisedUnknown(tokens, name);
+        }
         beforeRelationInParentheses(tokens, name, mixedCase);
         pairUp(tokens, name, mixedCase);
         List<PhiSpan> out = new ArrayList<>();
@@ -139,7 +142,7 @@ final class NameDetector implements Detector {
     /** A word standing where a name stands: anything but ordinary words that are not names. */
     private boolean nameInPlace(Token t, boolean mixedCase) {
         String lower = t.lower();
-        if (NOT_NAMES.contains(lower) || lexicon.isClinical(lower) && !lexicon.isName(lower)) {
+        if (NOT_NAMES.contains(lower) || RELATIONS.contains(lower) || TITLES.contains(lower) || lexicon.isClinical(lower) && !lexicon.isName(lower)) {
             return false;
         }
         if (t.isLetter()) {
@@ -156,7 +159,7 @@ final class NameDetector implements Detector {
     /** A word that continues a name: a known name, an initial, or an unknown capitalised word. */
     private boolean nameLike(Token t, boolean mixedCase) {
         String lower = t.lower();
-        if (NOT_NAMES.contains(lower) || CREDENTIALS.contains(lower)) {
+        if (NOT_NAMES.contains(lower) || CREDENTIALS.contains(lower) || RELATIONS.contains(lower) || TITLES.contains(lower)) {
             return false;
         }
         if (t.isLetter()) {
@@ -175,6 +178,7 @@ final class NameDetector implements Detector {
     private boolean unknownWord(Token t, boolean mixedCase) {
         String lower = t.lower();
         return t.text().length() >= 3 && !lexicon.isCommon(lower) && !lexicon.isName(lower) && !NOT_NAMES.contains(lower)
+                && !RELATIONS.contains(lower) && !TITLES.contains(lower)
                 && (!mixedCase || t.isTitleCase() || t.isAllCaps());
     }
 
@@ -254,6 +258,28 @@ final class NameDetector implements Detector {
         if (word) {
             for (int m = k + 1; m <= from; m++) {
                 name[m] = true;
+            }
+        }
+    }
+
+    /** In mixed case, a capitalised word no dictionary knows, inside a sentence, is a proper name (a rare surname). */
+    private void capitalisedUnknown(Tokens tokens, boolean[] name) {
+        for (Token t : tokens.list()) {
+            int i = t.index();
+            if (name[i] || !t.isWord() || !t.isTitleCase() || t.text().length() < 3 || i == 0) {
+                continue;
+            }
+            String gap = tokens.gapBefore(i);
+            if (gap.contains("\n") || gap.contains(".") || gap.contains(":") || gap.contains("\"") || gap.contains("-")
+                    || gap.contains("(") || gap.contains("!") || gap.contains("?") || gap.contains("*")) {
+                continue;
+            }
+            String lower = t.lower();
+            boolean heading = tokens.gapAfter(i).startsWith(":") || i + 1 < tokens.size() && tokens.gapAfter(i).contains("\n");
+            boolean lineStart = i < 2 || tokens.gapBefore(i - 1).contains("\n");
+            if (lower.indexOf('-') < 0 && !heading && !lineStart && !lexicon.isCommon(lower) && !lexicon.isName(lower)
+                    && !lexicon.isPlace(lower) && !NOT_NAMES.contains(lower) && !RELATIONS.contains(lower)) {
+                name[i] = true;
             }
         }
     }
