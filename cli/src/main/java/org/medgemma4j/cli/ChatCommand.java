@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Callable;
 import org.medgemma4j.generate.ChatSession;
 import org.medgemma4j.generate.ContextOverflowException;
+import org.medgemma4j.generate.GenerationOptions;
 import org.medgemma4j.generate.GenerationResult;
 import org.medgemma4j.generate.LoadedModel;
 import org.medgemma4j.generate.Session;
@@ -30,6 +31,9 @@ final class ChatCommand implements Callable<Integer> {
     @Mixin
     AnswerOptions answer;
 
+    @Mixin
+    AuditOptions audit;
+
     @Spec
     CommandSpec spec;
 
@@ -40,6 +44,7 @@ final class ChatCommand implements Callable<Integer> {
         var decoder = StandardCharsets.UTF_8.newDecoder()
                 .onMalformedInput(CodingErrorAction.REPLACE).onUnmappableCharacter(CodingErrorAction.REPLACE);
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in, decoder));
+        audit.validate();
         try (LoadedModel m = model.open(spec.commandLine().getErr()); Session session = model.newSession(m)) {
             ChatSession chat = new ChatSession(session, m.template(), answer.system);
             while (true) {
@@ -57,8 +62,10 @@ final class ChatCommand implements Callable<Integer> {
                     continue;
                 }
                 try {
-                    GenerationResult r = chat.send(line, sampling.toOptions(), answer.stream(out, err));
+                    GenerationOptions options = sampling.toOptions();
+                    GenerationResult r = chat.send(line, options, answer.stream(out, err));
                     answer.finish(out, err, r);
+                    audit.record("chat", m, options, answer.system, line, r);
                 } catch (ContextOverflowException e) {
                     err.println("medgemma: " + e.getMessage() + "; /clear starts a new conversation");
                     err.flush();

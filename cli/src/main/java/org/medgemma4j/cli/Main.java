@@ -13,7 +13,7 @@ import picocli.CommandLine.Command;
         subcommands = {CommandLine.HelpCommand.class, RunCommand.class, ChatCommand.class, PullCommand.class,
                 ListCommand.class, RmCommand.class, FitCommand.class, InspectCommand.class, TokenizeCommand.class,
                 DetokenizeCommand.class, GenerateCommand.class, LogitsCommand.class, ServeCommand.class,
-                BenchCommand.class})
+                BenchCommand.class, DeidCommand.class})
 public final class Main {
 
     public static void main(String[] args) {

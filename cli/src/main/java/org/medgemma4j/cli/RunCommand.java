@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.medgemma4j.generate.ChatMessage;
+import org.medgemma4j.generate.GenerationOptions;
 import org.medgemma4j.generate.GenerationResult;
 import org.medgemma4j.generate.LoadedModel;
 import org.medgemma4j.generate.Session;
@@ -29,6 +30,9 @@ final class RunCommand implements Callable<Integer> {
     @Mixin
     AnswerOptions answer;
 
+    @Mixin
+    AuditOptions audit;
+
     @Parameters(paramLabel = "PROMPT", description = "the prompt")
     String prompt;
 
@@ -42,6 +46,7 @@ final class RunCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        audit.validate();
         try (LoadedModel m = model.open(spec.commandLine().getErr()); Session session = model.newSession(m)) {
             int[] tokens;
             if (raw) {
@@ -54,8 +59,10 @@ final class RunCommand implements Callable<Integer> {
                 messages.add(ChatMessage.user(prompt));
                 tokens = m.template().encode(messages, true);
             }
-            GenerationResult r = session.generate(tokens, sampling.toOptions(), answer.stream(out, err));
+            GenerationOptions options = sampling.toOptions();
+            GenerationResult r = session.generate(tokens, options, answer.stream(out, err));
             answer.finish(out, err, r);
+            audit.record("run", m, options, answer.system, prompt, r);
         }
         return 0;
     }
