@@ -81,7 +81,7 @@ public final class DateShifter {
         int day = dayText != null ? Integer.parseInt(dayText) : 15;
         LocalDate d = LocalDate.of(year, month, day).plusDays(offsetDays);
         boolean upper = m.group(2).equals(m.group(2).toUpperCase(Locale.ROOT));
-        String name = d.getMonth().getDisplayName(m.group(2).length() <= 4 ? TextStyle.SHORT : TextStyle.FULL, Locale.ENGLISH);
+        String name = d.getMonth().getDisplayName(m.group(2).length() <= 3 || m.group(2).equalsIgnoreCase("sept") ? TextStyle.SHORT : TextStyle.FULL, Locale.ENGLISH);
         if (upper) {
             name = name.toUpperCase(Locale.ROOT);
         }

@@ -24,6 +24,14 @@ public final class PhiScorer {
         public double precision() {
             return foundSpans == 0 ? 1 : (double) foundRight / foundSpans;
         }
+
+        /** The score of both parts together (disjoint parts of one corpus). */
+        public Score plus(Score o) {
+            Map<String, CategoryScore> cats = new TreeMap<>(perCategory);
+            o.perCategory.forEach((k, v) -> cats.merge(k, v, (a, b) -> new CategoryScore(a.gold() + b.gold(), a.found() + b.found())));
+            return new Score(goldSpans + o.goldSpans, goldFound + o.goldFound, foundSpans + o.foundSpans, foundRight + o.foundRight,
+                    cats, notes + o.notes, characters + o.characters);
+        }
     }
 
     public record CategoryScore(int gold, int found) {
