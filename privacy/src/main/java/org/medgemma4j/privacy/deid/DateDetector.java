@@ -20,7 +20,7 @@ final class DateDetector implements Detector {
     private static final String YEAR = "(?:(?:19|20)\\d\\d|'\\d\\d)";
 
     private static final Pattern NUMERIC = Pattern.compile(
-            "(?<![\\d/.:])(\\d{1,2})[/-](\\d{1,2})(?:[/-](\\d{4}|\\d{2}))?(?![\\d/]|\\.\\d|:\\d)");
+            "(?<![\\d/]|\\d[.:])(\\d{1,2})[/-](\\d{1,2})(?:[/-](\\d{4}|\\d{2}))?(?![\\d/]|\\.\\d|:\\d)");
     private static final Pattern ISO = Pattern.compile("\\b(?:19|20)\\d\\d[-/.](?:0?[1-9]|1[0-2])[-/.](?:[12]\\d|3[01]|0?[1-9])\\b");
     private static final Pattern MONTH_YEAR_NUMERIC = Pattern.compile("(?<![\\d/])(?:0?[1-9]|1[0-2])/(?:(?:19|20)\\d\\d|3[2-9]|[4-9]\\d|00)(?![\\d/]|\\.\\d)");
     private static final Pattern ORDINAL_DAY = Pattern.compile("\\b(?:on\\s+)?the\\s+(?:[12]?\\d|3[01])(?:st|nd|rd|th)\\b(?!\\s+(?:time|day of|dose|week|hour|cycle|percentile))",

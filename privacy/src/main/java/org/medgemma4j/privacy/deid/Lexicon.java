@@ -57,7 +57,10 @@ public final class Lexicon {
     /** The bundled lists with the words of a drug vocabulary, which are then never taken for names or places. */
     public static Lexicon bundled(DrugVocabulary drugs) {
         Lexicon b = bundled();
-        return new Lexicon(b.firstNames, b.surnames, b.englishWords, b.places, b.clinicalTerms, drugs.words());
+        // Synonym lists hold odd words (brand lines, people's names in trial codes): a word that is a name stays a name.
+        Set<String> words = new HashSet<>(drugs.words());
+        words.removeIf(w -> b.firstNames.contains(w) || b.surnames.contains(w) || b.places.contains(w));
+        return new Lexicon(b.firstNames, b.surnames, b.englishWords, b.places, b.clinicalTerms, Set.copyOf(words));
     }
 
     boolean isFirstName(String lower) {
@@ -87,7 +90,8 @@ public final class Lexicon {
     /** A word of ordinary or clinical language: a name that is also one needs context to count as a name. */
     boolean isCommon(String lower) {
         int apostrophe = lower.indexOf('\'');
-        if (apostrophe > 0) {
+        // Contractions and possessives (I'm, con't, pt's), not O'Rourke or D'Angelo.
+        if (apostrophe > 0 && lower.substring(apostrophe + 1).matches("s|m|t|d|ll|re|ve")) {
             // I'm, con't, pt's: judged by the part before the apostrophe
             String base = lower.substring(0, apostrophe);
             return base.equals("i") || englishWords.contains(base) || isClinical(base) || isClinical(lower);

@@ -84,6 +84,9 @@ final class LocationDetector implements Detector {
             universityOf(tokens, i, out);
             gazetteer(tokens, i, mixedCase, out);
             ward(tokens, i, mixedCase, out);
+            if (mixedCase) {
+                capitalisedDestination(tokens, i, out);
+            }
         }
         return out;
     }
@@ -187,7 +190,7 @@ final class LocationDetector implements Detector {
         }
         Token place = tokens.get(k);
         if (place != null && place.isWord() && tokens.joinedToNext(k - 1)
-                && (STATES.contains(place.lower()) || lexicon.isPlace(place.lower())) && !lexicon.isCommon(place.lower())) {
+                && (STATES.contains(place.lower()) || lexicon.isPlace(place.lower()) && !lexicon.isCommon(place.lower()))) {
             out.add(new PhiSpan(t.start(), place.end(), PhiCategory.FACILITY));
         }
     }
@@ -278,6 +281,25 @@ final class LocationDetector implements Detector {
             return;
         }
         out.add(new PhiSpan(t.start(), t.end(), PhiCategory.FACILITY));
+    }
+
+    /** "went to Harbor", "transferred from Lakeside": in mixed case a capitalised word where a place goes is a place. */
+    private void capitalisedDestination(Tokens tokens, int i, List<PhiSpan> out) {
+        Token t = tokens.get(i);
+        Token prev = tokens.get(i - 1);
+        if (prev == null || !t.isTitleCase() || t.text().length() < 3 || !Words.of("to", "from", "at").contains(prev.text())
+                || !tokens.gapBefore(i).equals(" ")) {
+            return;
+        }
+        Token before = tokens.get(i - 2);
+        String lower = t.lower();
+        boolean moved = before != null && Words.of("went", "go", "going", "gone", "sent", "transferred", "transfered", "returned", "admitted",
+                "discharged", "moved", "taken", "brought", "surgeon", "came", "come", "coming", "back", "meeting", "seen", "transfer",
+                "d/c", "dc'd", "rehab", "bed", "placement", "wants", "want").contains(before.lower());
+        if (moved && !lexicon.isClinical(lower) && !Words.of("the", "his", "her", "their", "this", "that", "home", "bed", "work", "see",
+                "be", "have", "get", "rehab", "hospital", "floor", "unit", "icu", "micu", "ccu", "er", "ed", "or", "dr").contains(lower)) {
+            out.add(new PhiSpan(t.start(), t.end(), PhiCategory.FACILITY));
+        }
     }
 
     static String lower(String s) {

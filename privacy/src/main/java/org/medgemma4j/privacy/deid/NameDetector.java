@@ -35,7 +35,7 @@ final class NameDetector implements Detector {
     private static final Set<String> NOT_NAMES = Words.of("the", "a", "an", "is", "was", "in", "on", "at", "to", "and", "who",
             "with", "of", "for", "here", "there", "called", "aware", "notified", "states", "also", "has", "had",
             "paged", "informed", "ordered", "made", "said", "says", "feels", "felt", "thinks", "wants", "would", "should", "could",
-            "did", "does", "not", "no", "yes", "see", "line", "lines", "on-call", "covering", "today", "tonight", "now", "again", "back", "again", "this", "that",
+            "did", "does", "not", "no", "yes", "see", "line", "lines", "care", "skin", "wound", "on-call", "covering", "today", "tonight", "now", "again", "back", "again", "this", "that",
             "present", "bedside", "team", "office", "pt", "patient", "dr", "md", "rn", "visited", "visiting", "came",
             "phoned", "spoke", "updated", "out", "are", "were", "being", "been", "per", "his", "her", "their", "pts");
 
@@ -73,7 +73,9 @@ final class NameDetector implements Detector {
         }
         beforeRelationInParentheses(tokens, name, mixedCase);
         pairUp(tokens, name, mixedCase);
+        conjoinedNames(tokens, name, mixedCase);
         List<PhiSpan> out = new ArrayList<>();
+        hyphenatedRelations(tokens, out);
         for (Token t : tokens.list()) {
             if (name[t.index()]) {
                 out.add(new PhiSpan(t.start(), t.end(), PhiCategory.NAME));
@@ -119,7 +121,8 @@ final class NameDetector implements Detector {
             }
             boolean afterGiven = taken > 0 && (tokens.get(k - 1).isLetter() || lexicon.isFirstName(tokens.get(k - 1).lower()));
             boolean ok = taken == 0 && firstOnContext ? nameInPlace(t, mixedCase)
-                    : nameLike(t, mixedCase) || afterGiven && unknownWord(t, mixedCase);
+                    : nameLike(t, mixedCase) || afterGiven && (unknownWord(t, mixedCase)
+                            || mixedCase && t.isTitleCase() && !lexicon.isClinical(t.lower()) && !NOT_NAMES.contains(t.lower()));
             if (!ok) {
                 break;
             }
@@ -275,7 +278,8 @@ final class NameDetector implements Detector {
                 continue;
             }
             String lower = t.lower();
-            boolean heading = tokens.gapAfter(i).startsWith(":") || i + 1 < tokens.size() && tokens.gapAfter(i).contains("\n");
+            boolean heading = tokens.gapAfter(i).startsWith(":")
+                    || tokens.gapAfter(i).contains("\n") && tokens.gapBefore(i).contains("\n");
             boolean lineStart = i < 2 || tokens.gapBefore(i - 1).contains("\n");
             if (lower.indexOf('-') < 0 && !heading && !lineStart && !lexicon.isCommon(lower) && !lexicon.isName(lower)
                     && !lexicon.isPlace(lower) && !NOT_NAMES.contains(lower) && !RELATIONS.contains(lower)) {
@@ -289,8 +293,9 @@ final class NameDetector implements Detector {
         for (Token t : tokens.list()) {
             int i = t.index();
             Token next = tokens.get(i + 1);
+            String before = tokens.gapBefore(i);
             if (!t.isLetter() || !Character.isUpperCase(t.text().charAt(0)) || next == null || !next.isWord()
-                    || !tokens.gapAfter(i).matches("\\. ?")) {
+                    || !tokens.gapAfter(i).matches("\\. ?") || before.endsWith("'") || before.isEmpty() && i > 0) {
                 continue;
             }
             String lower = next.lower();
@@ -319,6 +324,42 @@ final class NameDetector implements Detector {
                     break;
                 }
                 name[k] = true;
+            }
+        }
+    }
+
+    /** Suzette and Hank: a given name joined to a found name by "and" or "&". */
+    private void conjoinedNames(Tokens tokens, boolean[] name, boolean mixedCase) {
+        for (Token t : tokens.list()) {
+            int i = t.index();
+            Token conj = tokens.get(i + 1);
+            Token other = tokens.get(i + 2);
+            if (conj == null || other == null || !CONJUNCTIONS.contains(conj.lower()) || !tokens.joinedToNext(i)
+                    || !tokens.joinedToNext(i + 1)) {
+                continue;
+            }
+            for (int[] pair : new int[][] {{i, i + 2}, {i + 2, i}}) {
+                Token cand = tokens.get(pair[1]);
+                if (name[pair[0]] && !name[pair[1]] && cand.isWord() && lexicon.isFirstName(cand.lower())
+                        && !lexicon.isClinical(cand.lower()) && !NOT_NAMES.contains(cand.lower()) && cand.text().length() >= 3
+                        && (!mixedCase || cand.isTitleCase())) {
+                    name[pair[1]] = true;
+                }
+            }
+        }
+    }
+
+    /** DAUGHTER-KRISSY, son-Rob: a relation joined to a name by a hyphen (one token). */
+    private void hyphenatedRelations(Tokens tokens, List<PhiSpan> out) {
+        for (Token t : tokens.list()) {
+            int dash = t.text().indexOf('-');
+            if (dash <= 0 || !RELATIONS.contains(t.lower().substring(0, dash))) {
+                continue;
+            }
+            String rest = t.lower().substring(dash + 1);
+            if (rest.length() >= 2 && !RELATIONS.contains(rest) && !rest.equals("in-law") && !rest.startsWith("in-") && !rest.equals("law")
+                    && (lexicon.isName(rest) || !lexicon.isCommon(rest))) {
+                out.add(new PhiSpan(t.start() + dash + 1, t.end(), PhiCategory.NAME));
             }
         }
     }
