@@ -56,10 +56,11 @@ final class DateDetector implements Detector {
     private static final Pattern VITAL_BEFORE = Pattern.compile(
             "(?:\\b(?:bp|b/p|nbp|nibp|abp|sbp|dbp|art|pressures?|a-line|cvp|pap|pad|pas|rr|map|ratio|abg|vbg|gas|peep|ps|vent|settings|sats?|"
                     + "pain|scale|score|rated|rates|strength|grip|grade|murmur|power|motor|loc|gcs|x|times|ie|i:e|"
-                    + "d5|d5w|d51|ns|lr|hct|hgb|plt)\\b[^\\n\\d]{0,12})$",
+                    + "d5|d5w|d51|ns|lr|hct|hgb|plt|psv|cpap|peep|a/c|simv|ips|bipap|imv|co/ci|pads?)\\b[^\\n\\d]{0,12}"
+                    + "|\\d\\s*x\\s*\\.?|\\dx|x\\.|\\d-)$",
             Pattern.CASE_INSENSITIVE);
     private static final Pattern VITAL_AFTER = Pattern.compile(
-            "^\\s*(?:mm|mmhg|cm\\b|ns\\b|n\\.s|normal saline|strength|pain|scale|str\\b|tabs?\\b|units?\\b|cc\\b|ml\\b|mg\\b|sbp|bp\\b|map\\b)",
+            "^\\s*(?:%|peep|/\\d|,?\\s*\\d{2}\\s*%|[^\\n]{0,12}\\bpain\\b|mm|mmhg|cm\\b|ns\\b|n\\.s|normal saline|strength|pain|scale|str\\b|tabs?\\b|units?\\b|cc\\b|ml\\b|mg\\b|sbp|bp\\b|map\\b)",
             Pattern.CASE_INSENSITIVE);
 
     @Override
@@ -75,6 +76,10 @@ final class DateDetector implements Detector {
                 continue;
             }
             if (!hasYear && (m.group().indexOf('-') >= 0 || looksLikeMeasure(text, m.start(), m.end(), b))) {
+                continue;
+            }
+            // 700x12/10/40%: ventilator settings, not a date with a year
+            if (hasYear && (text.startsWith("%", m.end()) || text.substring(Math.max(0, m.start() - 2), m.start()).matches(".*[xX]\\.?"))) {
                 continue;
             }
             out.add(new PhiSpan(m.start(), m.end(), PhiCategory.DATE));

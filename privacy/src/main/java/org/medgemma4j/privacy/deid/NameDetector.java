@@ -281,8 +281,14 @@ final class NameDetector implements Detector {
             boolean heading = tokens.gapAfter(i).startsWith(":")
                     || tokens.gapAfter(i).contains("\n") && tokens.gapBefore(i).contains("\n");
             boolean lineStart = i < 2 || tokens.gapBefore(i - 1).contains("\n");
-            if (lower.indexOf('-') < 0 && !heading && !lineStart && !lexicon.isCommon(lower) && !lexicon.isName(lower)
-                    && !lexicon.isPlace(lower) && !NOT_NAMES.contains(lower) && !RELATIONS.contains(lower)) {
+            if (lower.indexOf('-') >= 0 || heading || lineStart || NOT_NAMES.contains(lower) || RELATIONS.contains(lower)
+                    || TITLES.contains(lower) || lexicon.isClinical(lower)) {
+                continue;
+            }
+            boolean unknown = !lexicon.isCommon(lower) && !lexicon.isName(lower) && !lexicon.isPlace(lower);
+            // A given name that is also a word (John, Rob, Hank) capitalised inside a sentence is the name.
+            boolean givenName = lexicon.isFirstName(lower) && tokens.gapBefore(i).matches("[ ,]{1,3}");
+            if (unknown || givenName) {
                 name[i] = true;
             }
         }
@@ -378,13 +384,22 @@ final class NameDetector implements Detector {
                     continue;
                 }
                 String lower = t.lower();
+                if (RELATIONS.contains(lower) || TITLES.contains(lower) || CREDENTIALS.contains(lower)) {
+                    continue;
+                }
                 if (t.isLetter()) {
+                    boolean sectionLabel = (i == 0 || tokens.gapBefore(i).contains("\n")) && tokens.gapAfter(i).matches("[.:].*");
+                    if (sectionLabel) {
+                        continue;
+                    }
                     boolean initialShape = Character.isUpperCase(t.text().charAt(0))
                             && (tokens.gapAfter(i).startsWith(".") || rightName);
                     if (initialShape && !lower.equals("a") && !lower.equals("i")) {
                         name[i] = true;
                     }
                 } else if (lexicon.isName(lower) && !NOT_NAMES.contains(lower) && !lexicon.isClinical(lower)
+                        && (!lexicon.isCommon(lower) || lexicon.isFirstName(lower) || mixedCase && t.isTitleCase()
+                            || leftName && lexicon.isUnambiguousName(tokens.get(i - 1).lower()) && lexicon.isFirstName(tokens.get(i - 1).lower()))
                         && (!mixedCase || t.isTitleCase() || t.isAllCaps() && lexicon.isFirstName(lower)
                             || lexicon.isFirstName(lower) && !lexicon.isCommon(lower))
                         && (lexicon.isFirstName(lower) && rightName || leftName && lexicon.isSurname(lower))) {

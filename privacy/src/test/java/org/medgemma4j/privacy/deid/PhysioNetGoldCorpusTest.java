@@ -43,10 +43,9 @@ class PhysioNetGoldCorpusTest {
         System.out.printf("deid on PhysioNet: all R %.3f P %.3f; tuning R %.3f P %.3f; held-out R %.3f P %.3f%n",
                 all.recall(), all.precision(), tuning.recall(), tuning.precision(), heldOut.recall(), heldOut.precision());
         all.perCategory().forEach((k, v) -> System.out.printf("  %s %.3f (%d/%d)%n", k, v.recall(), v.found(), v.gold()));
-        assertThat(tuning.recall()).as("recall on the half the rules were tuned on").isGreaterThanOrEqualTo(0.95);
-        // The issue asks 0.95 overall; the held-out half reaches ~0.90, so the whole corpus ~0.93 (docs/privacy.md).
-        assertThat(all.recall()).as("recall on all notes").isGreaterThanOrEqualTo(0.92);
-        assertThat(heldOut.recall()).as("recall on held-out notes").isGreaterThanOrEqualTo(0.88);
-        assertThat(all.precision()).as("precision").isGreaterThanOrEqualTo(0.55);
+        assertThat(tuning.recall()).as("recall on the half the rules were tuned on").isGreaterThanOrEqualTo(0.97);
+        assertThat(heldOut.recall()).as("recall on held-out notes (never looked at)").isGreaterThanOrEqualTo(0.90);
+        assertThat(all.recall()).as("recall on all notes (the issue's bar)").isGreaterThanOrEqualTo(0.95);
+        assertThat(all.precision()).as("precision").isGreaterThanOrEqualTo(0.60);
     }
 }
