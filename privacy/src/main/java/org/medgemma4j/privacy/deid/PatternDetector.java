@@ -13,10 +13,18 @@ import java.util.regex.Pattern;
  */
 final class PatternDetector implements Detector {
 
-    /** A pattern found anywhere. */
-    private record Rule(Pattern pattern, PhiCategory category, int group) {
-        Rule(String regex, PhiCategory category, int group) {
-            this(Pattern.compile(regex, Pattern.CASE_INSENSITIVE), category, group);
+    /** A pattern found anywhere; tried only on texts that contain one of its triggers (lower case), when it has any. */
+    private record Rule(Pattern pattern, PhiCategory category, int group, List<String> triggers) {
+        Rule(String regex, PhiCategory category, int group, String... triggers) {
+            this(Pattern.compile(regex, Pattern.CASE_INSENSITIVE), category, group, List.of(triggers));
+        }
+
+        Rule(Pattern pattern, PhiCategory category, int group) {
+            this(pattern, category, group, List.of());
+        }
+
+        boolean mayMatch(String lowerText) {
+            return triggers.isEmpty() || triggers.stream().anyMatch(lowerText::contains);
         }
     }
 
@@ -42,29 +50,30 @@ final class PatternDetector implements Detector {
             + "|washington|west virginia|wisconsin|wyoming";
 
     private static final List<Rule> RULES = List.of(
-            new Rule("[\\w.+-]+@[\\w-]+(?:\\.[\\w-]+)+", PhiCategory.EMAIL, 0),
-            new Rule("\\b(?:https?://|ftp://|www\\.)[^\\s<>\"')\\]]+", PhiCategory.URL, 0),
-            new Rule("\\b[\\w-]+(?:\\.[\\w-]+)*\\.(?:com|org|net|edu|gov|io)(?:/[^\\s<>\"')\\]]*)?\\b", PhiCategory.URL, 0),
-            new Rule("\\b(?:(?:25[0-5]|2[0-4]\\d|1?\\d?\\d)\\.){3}(?:25[0-5]|2[0-4]\\d|1?\\d?\\d)\\b", PhiCategory.IP, 0),
-            new Rule("\\b(?:[0-9a-f]{1,4}:){7}[0-9a-f]{1,4}\\b", PhiCategory.IP, 0),
-            new Rule("\\b\\d{3}-\\d{2}-\\d{4}\\b", PhiCategory.SSN, 0),
+            new Rule("[\\w.+-]+@[\\w-]+(?:\\.[\\w-]+)+", PhiCategory.EMAIL, 0, "@"),
+            new Rule("\\b(?:https?://|ftp://|www\\.)[^\\s<>\"')\\]]+", PhiCategory.URL, 0, "://", "www."),
+            new Rule("\\b[\\w-]+(?:\\.[\\w-]+)*\\.(?:com|org|net|edu|gov|io)(?:/[^\\s<>\"')\\]]*)?\\b", PhiCategory.URL, 0,
+                    ".com", ".org", ".net", ".edu", ".gov", ".io"),
+            new Rule("\\b(?:(?:25[0-5]|2[0-4]\\d|1?\\d?\\d)\\.){3}(?:25[0-5]|2[0-4]\\d|1?\\d?\\d)\\b", PhiCategory.IP, 0, "."),
+            new Rule("\\b(?:[0-9a-f]{1,4}:){7}[0-9a-f]{1,4}\\b", PhiCategory.IP, 0, ":"),
+            new Rule("\\b\\d{3}-\\d{2}-\\d{4}\\b", PhiCategory.SSN, 0, "-"),
             // 10-digit numbers in the usual groupings, with an optional +1 and extension.
             new Rule("(?<![\\d.])(?:\\+?1[\\s.-]?)?(?:\\(\\s*\\d{3}\\s*\\)|\\d{3})\\s?[-./ ]?\\s?\\d{3}\\s?[-./]\\s?\\d{4}(?:\\s*(?:x|ext\\.?)\\s*\\d{1,5})?(?![\\d])",
                     PhiCategory.PHONE, 0),
             new Rule("(?<![\\d.])\\d{3} \\d{3} \\d{4}(?![\\d])", PhiCategory.PHONE, 0),
-            new Rule("(?<![\\d.-])\\d{3}-\\d{4}(?![\\d-]|\\s*(?:cc|ml|mg|units?)\\b)", PhiCategory.PHONE, 0),
+            new Rule("(?<![\\d.-])\\d{3}-\\d{4}(?![\\d-]|\\s*(?:cc|ml|mg|units?)\\b)", PhiCategory.PHONE, 0, "-"),
             // Long runs of digits and letter-digit codes identify something even without a label.
             new Rule("(?<![\\d.,/])\\d{7,}(?![\\d.,/])", PhiCategory.ID, 0),
             new Rule(Pattern.compile("\\b[A-Z]{1,3}\\d{6,}\\b"), PhiCategory.ID, 0),
             new Rule("\\b\\d{1,6}(?:-?[a-z])?\\s+(?:[nsew]\\.?\\s+|north\\s+|south\\s+|east\\s+|west\\s+)?(?:[a-z][a-z'.-]*\\s+){1,3}(?:" + STREET_TYPES
                     + ")\\b\\.?(?:\\s*,?\\s*(?:apt|apartment|unit|suite|ste|#)\\.?\\s*#?\\s*\\w+)?", PhiCategory.ADDRESS, 0),
             new Rule(Pattern.compile("\\b\\d{1,6}\\s+(?:[A-Z][a-z]+\\s+){1,3}(?:Dr|Ct|Pl)\\b\\.?"), PhiCategory.ADDRESS, 0),
-            new Rule("\\b(?:p\\.?\\s?o\\.?\\s?box|post office box)\\s*#?\\s*\\d+", PhiCategory.ADDRESS, 0),
+            new Rule("\\b(?:p\\.?\\s?o\\.?\\s?box|post office box)\\s*#?\\s*\\d+", PhiCategory.ADDRESS, 0, "box"),
             new Rule("\\b((?:9\\d|1[0-4]\\d)(?:\\.\\d)?)\\s*(?:-|\\s)?(?:yo|y/o|y\\.o\\.?|yr?s?\\.?(?:[\\s-]*old)?|years?(?:[\\s-]*old)?|year-old|yoM|yoF)(?![a-z])",
                     PhiCategory.AGE, 1),
             new Rule("\\b((?:9\\d|1[0-4]\\d))\\s*(?:yo|y/o)?\\s*(?:m|f|male|female|man|woman|gentleman|lady)\\b", PhiCategory.AGE, 1),
             new Rule("\\b(?:nineties|ninety[- ](?:one|two|three|four|five|six|seven|eight|nine)|one hundred(?: and \\w+)?)(?=[\\s-]*(?:years?|yo|y/o))",
-                    PhiCategory.AGE, 0));
+                    PhiCategory.AGE, 0, "ninet", "hundred"));
 
     private static final String PHONE_LABELS = "pager|beeper|bpr|pgr|page|pg|cell|mobile|tel|telephone|phone|ph|fax|home|work|office"
             + "|ext|extension|x";
@@ -90,7 +99,11 @@ final class PatternDetector implements Detector {
     public List<PhiSpan> find(Tokens tokens) {
         String text = tokens.text();
         List<PhiSpan> out = new ArrayList<>();
+        String lower = text.toLowerCase(Locale.ROOT);
         for (Rule rule : RULES) {
+            if (!rule.mayMatch(lower)) {
+                continue;
+            }
             Matcher m = rule.pattern.matcher(text);
             while (m.find()) {
                 int s = m.start(rule.group);
