@@ -83,6 +83,7 @@ final class LocationDetector implements Detector {
             knownFacility(tokens, i, out);
             universityOf(tokens, i, out);
             gazetteer(tokens, i, mixedCase, out);
+            unknownWhereAPlaceGoes(tokens, i, out);
             ward(tokens, i, mixedCase, out);
             if (mixedCase) {
                 capitalisedDestination(tokens, i, out);
@@ -265,6 +266,24 @@ final class LocationDetector implements Detector {
                 return;
             }
             out.add(new PhiSpan(t.start(), tokens.get(best).end(), PhiCategory.LOCATION));
+        }
+    }
+
+    /** "lives in Lochearn", "resides in Brookfield": a word no list knows after a place phrase is a place. */
+    private void unknownWhereAPlaceGoes(Tokens tokens, int i, List<PhiSpan> out) {
+        Token t = tokens.get(i);
+        Token prev = tokens.get(i - 1);
+        Token before = tokens.get(i - 2);
+        if (prev == null || before == null || !t.isWord() || t.text().length() < 3 || !tokens.joinedToNext(i - 1)
+                || !tokens.joinedToNext(i - 2)) {
+            return;
+        }
+        String lower = t.lower();
+        boolean placePhrase = Words.of("in", "at", "to", "near", "from", "of").contains(prev.lower())
+                && Words.of("lives", "living", "resides", "resident", "moved", "born", "raised", "native", "home", "house", "visiting",
+                "flying", "flew", "drove", "driving", "works", "worked", "trip", "vacation", "vacationing", "returned").contains(before.lower());
+        if (placePhrase && !lexicon.isCommon(lower) && !lexicon.isName(lower)) {
+            out.add(new PhiSpan(t.start(), t.end(), PhiCategory.LOCATION));
         }
     }
 

@@ -80,8 +80,8 @@ final class PatternDetector implements Detector {
     private static final List<LabelledNumber> LABELLED = List.of(
             new LabelledNumber("(?<!\\d)(?:\\d{9}|\\d{3}\\s\\d{2}\\s\\d{4})(?!\\d)", "\\b(?:ssn|social security(?: number| no\\.?)?)\\s*[:#]?\\s*",
                     PhiCategory.SSN),
-            new LabelledNumber("(?<![\\d.])(?:\\d{3}[-. ]\\d{4}|\\d{4,7})(?!\\d|\\.\\d)",
-                    "\\b(?:" + PHONE_LABELS + ")\\s*(?:#|no\\.?|number|:)?\\s*[:#]?\\s*", PhiCategory.PHONE),
+            new LabelledNumber("(?<![\\d.])(?:\\d{3}[-. ]\\d{4}|\\d-\\d{4}|\\d{4,7})(?!\\d|\\.\\d)",
+                    "\\b(?:" + PHONE_LABELS + ")\\.?\\s*(?:#|no\\.?|number|:)?\\s*[:#]?\\s*", PhiCategory.PHONE),
             new LabelledNumber("(?<![\\d.])(?:\\d{4,5}|\\d-\\d{4})(?!\\d|\\.\\d)",
                     "\\b(?:page[dr]?|beep(?:er|ed)?|pgr|bpr)\\b[^\\n\\d]{0,20}|\\b(?:call(?:ed)?|contact(?:ed)?|reach(?:ed)?)\\b[^\\n\\d]{0,20}#\\s*",
                     PhiCategory.PHONE),

@@ -63,7 +63,8 @@ class SyntheticNotesTest {
 
             Hi {{Amara}}, referring {{Henrik Solberg}} ({{96}} y/o M, pager for questions {{40512}}) from {{Riverbend Family Practice}}.
             Seen {{4/22}} with new AF, rate 110-130, started <<apixaban>> <<5 mg>> BID and <<diltiazem>> <<120 mg>> daily.
-            TSH <<2.1>>, potassium <<4.2>>. Thanks, {{Joanna Kowalczyk}}, NP
+            TSH <<2.1>>, potassium <<4.2>>. He lives in {{Tallowmere}}; his daughter works at ext. {{4-5521}}.
+            Thanks, {{Joanna Kowalczyk}}, NP
             """);
 
     private static final Pattern MARK = Pattern.compile("\\{\\{(.+?)}}|<<(.+?)>>");
