@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Callable;
 import org.medgemma4j.generate.ChatSession;
 import org.medgemma4j.generate.ContextOverflowException;
+import org.medgemma4j.generate.GenerationOptions;
 import org.medgemma4j.generate.GenerationResult;
 import org.medgemma4j.generate.LoadedModel;
 import org.medgemma4j.generate.Session;
@@ -31,6 +32,9 @@ final class ChatCommand implements Callable<Integer> {
     @Mixin
     AnswerOptions answer;
 
+    @Mixin
+    AuditOptions audit;
+
     @Spec
     CommandSpec spec;
 
@@ -41,6 +45,7 @@ final class ChatCommand implements Callable<Integer> {
         var decoder = StandardCharsets.UTF_8.newDecoder()
                 .onMalformedInput(CodingErrorAction.REPLACE).onUnmappableCharacter(CodingErrorAction.REPLACE);
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in, decoder));
+        audit.validate();
         try (LoadedModel m = model.open(spec.commandLine().getErr()); Session session = model.newSession(m)) {
             ChatSession chat = new ChatSession(session, m.template(), answer.system);
             while (true) {
@@ -58,8 +63,10 @@ final class ChatCommand implements Callable<Integer> {
                     continue;
                 }
                 try (AnswerInterrupt interrupt = AnswerInterrupt.during()) {
-                    GenerationResult r = chat.send(line, sampling.toOptions(), interrupt.wrap(answer.stream(out, err)));
+                    GenerationOptions options = sampling.toOptions();
+                    GenerationResult r = chat.send(line, options, interrupt.wrap(answer.stream(out, err)));
                     answer.finish(out, err, r);
+                    audit.record("chat", m, options, answer.system, line, r);
                     if (interrupt.interrupted()) {
                         err.println("(answer stopped)");
                         err.flush();

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.medgemma4j.generate.ChatMessage;
+import org.medgemma4j.generate.GenerationOptions;
 import org.medgemma4j.generate.GenerationResult;
 import org.medgemma4j.generate.LoadedModel;
 import org.medgemma4j.generate.Session;
@@ -34,6 +35,9 @@ final class RunCommand implements Callable<Integer> {
     @Mixin
     StructuredOutputOptions structured;
 
+    @Mixin
+    AuditOptions audit;
+
     @Parameters(paramLabel = "PROMPT", arity = "0..1",
             description = "the prompt; '-' or none (with input piped) reads it from standard input")
     String prompt;
@@ -53,6 +57,7 @@ final class RunCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         Grammar grammar = structured.grammar(); // a bad schema fails before the model loads
         String prompt = PromptInput.read(this.prompt, promptFile);
+        audit.validate();
         try (LoadedModel m = model.open(spec.commandLine().getErr()); Session session = model.newSession(m)) {
             int[] tokens;
             if (raw) {
@@ -65,8 +70,10 @@ final class RunCommand implements Callable<Integer> {
                 messages.add(ChatMessage.user(prompt));
                 tokens = m.template().encode(messages, true);
             }
-            GenerationResult r = session.generate(tokens, sampling.toOptions().withGrammar(grammar), answer.stream(out, err));
+            GenerationOptions options = sampling.toOptions().withGrammar(grammar);
+            GenerationResult r = session.generate(tokens, options, answer.stream(out, err));
             answer.finish(out, err, r);
+            audit.record("run", m, options, answer.system, prompt, r);
         }
         return 0;
     }
