@@ -14,6 +14,7 @@ import org.medgemma4j.evaluation.Evaluator;
 import org.medgemma4j.evaluation.Item;
 import org.medgemma4j.evaluation.LoglikAnswerer;
 import org.medgemma4j.evaluation.OpenAiChat;
+import org.medgemma4j.privacy.deid.Deidentifier;
 import org.medgemma4j.evaluation.Progress;
 import org.medgemma4j.evaluation.ProgressBarProgress;
 import org.medgemma4j.evaluation.PublishedScores;
@@ -88,6 +89,10 @@ final class EvalCommand implements Callable<Integer> {
     @Option(names = "--json", description = "print one JSON summary line")
     boolean json;
 
+    @Option(names = "--deid", description = "with --url: de-identify every prompt (names, dates, places, numbers) "
+            + "before it is sent to the remote server")
+    boolean deid;
+
     @Option(names = "--progress", description = "draw the progress bar even when stderr is not a terminal")
     boolean progress;
 
@@ -118,8 +123,9 @@ final class EvalCommand implements Callable<Integer> {
         SamplingParams sampling = SamplingParams.defaults(seed != null ? seed : 0).withTemperature(temperature);
         Summary summary;
         if (url != null) {
-            try (ChatBackend chat = new OpenAiChat(url, model.model, apiKey, parallel, temperature, seed,
-                    Duration.ofSeconds(timeoutSeconds))) {
+            ChatBackend remote = new OpenAiChat(url, model.model, apiKey, parallel, temperature, seed,
+                    Duration.ofSeconds(timeoutSeconds));
+            try (ChatBackend chat = deid ? new DeidentifyingChat(remote, Deidentifier.standard()) : remote) {
                 summary = run(t, loglik ? "loglik" : chainOfThought ? "generate+cot" : "generate", model.model,
                         new ChatAnswerer(chat, chainOfThought, answerTokens), items);
             }

@@ -73,6 +73,37 @@ class EvalCommandsTest {
     }
 
     @Test
+    void withDeidTheRemoteServerNeverSeesThePatientsDetails() throws Exception {
+        Path dir = Files.createDirectories(tmp.resolve("phi/medqa"));
+        Files.writeString(dir.resolve("test-us-4options.jsonl"), "{\"question\":\"Mr. John Smith, seen at Massachusetts General "
+                + "Hospital on 03/14/2024 (MRN 8812345, phone 617-555-0199), has a HbA1c of 8.1% on metformin 500 mg. "
+                + "What next?\",\"options\":{\"A\":\"add insulin\",\"B\":\"add sitagliptin\",\"C\":\"stop metformin\","
+                + "\"D\":\"no change\"},\"answer_idx\":\"B\"}\n");
+        List<String> received = java.util.Collections.synchronizedList(new ArrayList<>());
+        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server.createContext("/v1/chat/completions", ex -> {
+            received.add(new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+            byte[] b = JSON.writeValueAsBytes(JSON.createObjectNode().set("choices", JSON.createArrayNode().add(
+                    JSON.createObjectNode().set("message", JSON.createObjectNode().put("role", "assistant").put("content", "B")))));
+            ex.sendResponseHeaders(200, b.length);
+            ex.getResponseBody().write(b);
+            ex.close();
+        });
+        server.start();
+        try {
+            CliRun run = CliRun.of("eval", "--task", "medqa", "--data", dir.getParent().toString(), "--url",
+                    "http://127.0.0.1:" + server.getAddress().getPort() + "/v1", "-m", "remote", "--deid", "--json");
+            assertThat(run.exitCode()).as(run.err()).isZero();
+            assertThat(received).hasSize(1);
+            assertThat(received.getFirst()).doesNotContain("John").doesNotContain("Smith").doesNotContain("03/14/2024")
+                    .doesNotContain("8812345").doesNotContain("617-555-0199").doesNotContain("Massachusetts General")
+                    .contains("metformin 500 mg").contains("8.1%").contains("[NAME]");
+        } finally {
+            server.stop(0);
+        }
+    }
+
+    @Test
     void loglikModeRunsEmbeddedAndResumes() throws Exception {
         Path data = medqa(3);
         Path model = FixtureModels.f32(FixtureModels.TINY);
