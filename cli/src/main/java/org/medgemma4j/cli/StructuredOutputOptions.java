@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.medgemma4j.grammar.Grammar;
 import org.medgemma4j.grammar.GrammarException;
+import org.medgemma4j.structured.JsonSchemaGrammar;
 import picocli.CommandLine.Option;
 
 /** Structured output: the answer constrained to a JSON Schema, any JSON object, or a GBNF grammar. */
@@ -32,7 +33,7 @@ final class StructuredOutputOptions {
         }
         try {
             if (jsonSchema != null) {
-                return Grammar.fromJsonSchema(new ObjectMapper().readTree(Files.readString(jsonSchema)));
+                return JsonSchemaGrammar.compile(new ObjectMapper().readTree(Files.readString(jsonSchema)));
             }
             if (grammar != null) {
                 return Grammar.parse(Files.readString(grammar));
@@ -42,6 +43,6 @@ final class StructuredOutputOptions {
         } catch (GrammarException e) {
             throw new IllegalArgumentException((jsonSchema != null ? jsonSchema : grammar) + ": " + e.getMessage());
         }
-        return format != null ? Grammar.jsonObject() : null;
+        return format != null ? JsonSchemaGrammar.jsonObject() : null;
     }
 }

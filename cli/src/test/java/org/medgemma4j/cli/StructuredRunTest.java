@@ -7,7 +7,7 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.medgemma4j.testing.FixtureModels;
-import org.medgemma4j.testing.SchemaCheck;
+import org.medgemma4j.structured.SchemaCheck;
 
 /** {@code run --json-schema / --format json / --grammar} on random-weight fixtures, and their errors. */
 class StructuredRunTest {

@@ -4,8 +4,11 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
-/** A set of Unicode code points as sorted, disjoint, non-adjacent closed ranges. */
-final class CharSet {
+/**
+ * A set of Unicode code points as sorted, disjoint, non-adjacent closed ranges. Public for the JSON Schema
+ * compiler (module structured), which writes a regex pattern's classes with it.
+ */
+public final class CharSet {
 
     static final int MAX = 0x10FFFF;
     static final CharSet ANY = new CharSet(new int[] {0, MAX});
@@ -17,12 +20,12 @@ final class CharSet {
         this.ranges = ranges;
     }
 
-    static CharSet of(int codePoint) {
+    public static CharSet of(int codePoint) {
         return new CharSet(new int[] {codePoint, codePoint});
     }
 
     /** The union of closed ranges given as lo, hi pairs in any order; complemented when {@code negated}. */
-    static CharSet of(List<int[]> pairs, boolean negated) {
+    public static CharSet of(List<int[]> pairs, boolean negated) {
         List<int[]> sorted = new ArrayList<>(pairs);
         sorted.sort((a, b) -> Integer.compare(a[0], b[0]));
         List<int[]> merged = new ArrayList<>();
@@ -56,7 +59,7 @@ final class CharSet {
     }
 
     /** The ranges as {lo, hi} pairs. */
-    List<int[]> pairs() {
+    public List<int[]> pairs() {
         List<int[]> out = new ArrayList<>();
         for (int i = 0; i < ranges.length; i += 2) {
             out.add(new int[] {ranges[i], ranges[i + 1]});
@@ -65,17 +68,17 @@ final class CharSet {
     }
 
     /** The code points of this set that are not in {@code other}. */
-    CharSet minus(CharSet other) {
+    public CharSet minus(CharSet other) {
         List<int[]> outside = of(pairs(), true).pairs();
         outside.addAll(other.pairs());
         return of(outside, true);
     }
 
-    boolean isEmpty() {
+    public boolean isEmpty() {
         return ranges.length == 0;
     }
 
-    boolean contains(int cp) {
+    public boolean contains(int cp) {
         for (int i = 0; i < ranges.length; i += 2) {
             if (cp < ranges[i]) {
                 return false;

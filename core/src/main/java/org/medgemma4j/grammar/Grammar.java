@@ -1,14 +1,13 @@
 package org.medgemma4j.grammar;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * A context-free grammar over Unicode code points, in llama.cpp's GBNF form: each rule is a list of
  * alternatives, each alternative a sequence of character sets and rule references (repetitions and groups
- * already turned into helper rules). Built from GBNF text ({@link #parse}) or from a JSON Schema
- * ({@link #fromJsonSchema}, which writes GBNF as llama.cpp's json-schema-to-grammar does). Immutable.
+ * already turned into helper rules). Built from GBNF text ({@link #parse}); the structured module compiles
+ * JSON Schemas into such text as llama.cpp's json-schema-to-grammar does. Immutable.
  *
  * <p>The alternatives are stored flat, as llama.cpp stores them, so that a position in the grammar is one
  * int: {@link #element} at a position is a character set index (&gt;= 0), {@link #END} for the end of an
@@ -49,16 +48,6 @@ public final class Grammar {
     /** Parses GBNF text (llama.cpp's grammar format); the start rule is {@code root}. */
     public static Grammar parse(String gbnf) {
         return GbnfParser.parse(gbnf);
-    }
-
-    /** The grammar of the JSON texts that a JSON Schema accepts (llama.cpp's conversion, see {@link JsonSchemaGbnf}). */
-    public static Grammar fromJsonSchema(JsonNode schema) {
-        return parse(JsonSchemaGbnf.convert(schema));
-    }
-
-    /** Any JSON object, as Ollama's {@code format: "json"} and OpenAI's {@code json_object} ask. */
-    public static Grammar jsonObject() {
-        return parse(JsonSchemaGbnf.anyObject());
     }
 
     /** The GBNF text this grammar was parsed from. */

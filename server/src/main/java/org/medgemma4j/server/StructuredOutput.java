@@ -3,6 +3,7 @@ package org.medgemma4j.server;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.medgemma4j.grammar.Grammar;
 import org.medgemma4j.grammar.GrammarException;
+import org.medgemma4j.structured.JsonSchemaGrammar;
 
 /**
  * The grammar a request asks its answer to follow: Ollama's {@code format} ("json" or a JSON Schema),
@@ -22,10 +23,10 @@ final class StructuredOutput {
             return null;
         }
         if (format.isTextual() && format.textValue().equals("json")) {
-            return Grammar.jsonObject();
+            return JsonSchemaGrammar.jsonObject();
         }
         if (format.isObject()) {
-            return compile(() -> Grammar.fromJsonSchema(format), "'format'");
+            return compile(() -> JsonSchemaGrammar.compile(format), "'format'");
         }
         throw ApiException.badRequest("'format' must be \"json\" or a JSON Schema object");
     }
@@ -42,20 +43,20 @@ final class StructuredOutput {
         }
         if (request.has("json_schema")) {
             JsonNode schema = request.raw("json_schema");
-            return compile(() -> Grammar.fromJsonSchema(schema), "'json_schema'");
+            return compile(() -> JsonSchemaGrammar.compile(schema), "'json_schema'");
         }
         JsonBody format = request.object("response_format");
         String type = format.string("type", "text");
         return switch (type) {
             case "text" -> null;
-            case "json_object" -> Grammar.jsonObject();
+            case "json_object" -> JsonSchemaGrammar.jsonObject();
             case "json_schema" -> {
                 JsonNode schema = format.object("json_schema").raw("schema");
                 if (schema == null) {
                     throw ApiException.badRequest("'response_format.json_schema.schema' is required");
                 }
                 // strict or not, the answer follows the schema: constraining is the only way this server knows
-                yield compile(() -> Grammar.fromJsonSchema(schema), "'response_format.json_schema.schema'");
+                yield compile(() -> JsonSchemaGrammar.compile(schema), "'response_format.json_schema.schema'");
             }
             default -> throw ApiException.badRequest("'response_format.type' must be text, json_object or json_schema, got '" + type + "'");
         };

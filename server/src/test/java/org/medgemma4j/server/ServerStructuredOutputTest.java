@@ -32,7 +32,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.medgemma4j.testing.SchemaCheck;
+import org.medgemma4j.structured.SchemaCheck;
 
 /**
  * Structured output through the real clients on the random-weight fixture, whose free text is gibberish:

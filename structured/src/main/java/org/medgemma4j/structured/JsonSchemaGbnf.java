@@ -1,4 +1,4 @@
-package org.medgemma4j.grammar;
+package org.medgemma4j.structured;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -12,6 +12,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.medgemma4j.grammar.GrammarException;
 
 /**
  * Writes the GBNF grammar of the JSON texts a JSON Schema accepts, the way llama.cpp's

@@ -1,4 +1,4 @@
-package org.medgemma4j.grammar;
+package org.medgemma4j.structured;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -7,6 +7,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
+import org.medgemma4j.grammar.Grammar;
+import org.medgemma4j.grammar.GrammarException;
+import org.medgemma4j.grammar.GrammarMatch;
 
 /** JSON Schemas compiled to grammars: the JSON texts they accept and reject, and unsupported keywords named. */
 class JsonSchemaGrammarTest {
@@ -14,7 +17,7 @@ class JsonSchemaGrammarTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     static Grammar schema(String json) throws Exception {
-        return Grammar.fromJsonSchema(JSON.readTree(json));
+        return JsonSchemaGrammar.compile(JSON.readTree(json));
     }
 
     static final String EXTRACTION = """
@@ -147,7 +150,7 @@ class JsonSchemaGrammarTest {
 
     @Test
     void theAnyObjectGrammarTakesAnyObject() {
-        Grammar g = Grammar.jsonObject();
+        Grammar g = JsonSchemaGrammar.jsonObject();
         assertThat(GrammarMatch.accepts(g, "{\"a\": [1, 2.5e3, \"x\", {\"b\": null}], \"c\": false}")).isTrue();
         assertThat(GrammarMatch.accepts(g, "[1]")).isFalse();
         assertThat(GrammarMatch.accepts(g, "{\"a\": }")).isFalse();

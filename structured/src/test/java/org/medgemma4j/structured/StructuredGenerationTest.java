@@ -1,4 +1,4 @@
-package org.medgemma4j.generate;
+package org.medgemma4j.structured;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -7,11 +7,16 @@ import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.medgemma4j.grammar.Grammar;
+import org.medgemma4j.generate.ChatMessage;
+import org.medgemma4j.generate.GenerationOptions;
+import org.medgemma4j.generate.GenerationResult;
+import org.medgemma4j.generate.LoadedModel;
+import org.medgemma4j.generate.Session;
+import org.medgemma4j.generate.StopReason;
+import org.medgemma4j.generate.TokenStream;
 import org.medgemma4j.model.KvCacheType;
 import org.medgemma4j.sampling.SamplingParams;
 import org.medgemma4j.testing.FixtureModels;
-import org.medgemma4j.testing.SchemaCheck;
 
 /**
  * Schema-constrained generation on random-weight fixtures, whose free text is gibberish: only real
@@ -37,7 +42,7 @@ class StructuredGenerationTest {
     private static GenerationResult generate(LoadedModel m, String schema, SamplingParams sampling) {
         int[] prompt = m.template().encode(List.of(ChatMessage.user("Extract the findings of this note as JSON: "
                 + "67-year-old woman, type 2 diabetes (E11.9) and hypertension (I10), on metformin 500 mg PO.")), true);
-        GenerationOptions options = GenerationOptions.of(400, sampling).withGrammar(Grammar.fromJsonSchema(SchemaCheck.schema(schema)));
+        GenerationOptions options = GenerationOptions.of(400, sampling).withGrammar(JsonSchemaGrammar.compile(SchemaCheck.schema(schema)));
         try (Session s = m.newSession(1024, KvCacheType.F16, 32)) {
             return s.generate(prompt, options, TokenStream.NONE);
         }

@@ -1,4 +1,4 @@
-package org.medgemma4j.grammar;
+package org.medgemma4j.structured;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -12,15 +12,17 @@ import org.medgemma4j.generate.Session;
 import org.medgemma4j.generate.TokenStream;
 import org.medgemma4j.model.KvCacheType;
 import org.medgemma4j.sampling.SamplingParams;
+import org.medgemma4j.structured.JsonSchemaGrammar;
+import org.medgemma4j.structured.SchemaCheck;
 import org.medgemma4j.testing.FixtureModels;
-import org.medgemma4j.testing.SchemaCheck;
 import org.medgemma4j.tokenizer.Vocabulary;
 
 /**
  * Not a test: what the JSON Schema constraint costs per token, for docs/structured-output.md. Prints the
  * token trie's build time, the mask's cost per token (a trie walk for a state not seen before, and a
  * state met again), and a decode step with and without the constraint on a model (the tiny fixture by
- * default). Arguments: [model.gguf] [threads].
+ * default). Arguments: [model.gguf] [threads]. In package grammar (of the structured module's test sources)
+ * because it reads the token trie's package-private counts.
  */
 public final class ConstraintCostBenchmark {
 
@@ -36,7 +38,7 @@ public final class ConstraintCostBenchmark {
                     trie.tokens.length, trie.nodes, (System.nanoTime() - t0) / 1e6);
             for (String name : List.of("EXTRACTION", "MEDICATIONS")) {
                 String schema = name.equals("EXTRACTION") ? SchemaCheck.EXTRACTION : SchemaCheck.MEDICATIONS;
-                Grammar g = Grammar.fromJsonSchema(SchemaCheck.schema(schema));
+                Grammar g = JsonSchemaGrammar.compile(SchemaCheck.schema(schema));
                 maskCost(name, g, model, v);
             }
             decodeSteps(model);
@@ -98,7 +100,7 @@ public final class ConstraintCostBenchmark {
     private static void decodeSteps(LoadedModel model) {
         int[] prompt = model.template().encode(List.of(ChatMessage.user("Extract the findings as JSON: 67-year-old woman, "
                 + "type 2 diabetes (E11.9), hypertension (I10), metformin 500 mg PO.")), true);
-        Grammar g = Grammar.fromJsonSchema(SchemaCheck.schema(SchemaCheck.EXTRACTION));
+        Grammar g = JsonSchemaGrammar.compile(SchemaCheck.schema(SchemaCheck.EXTRACTION));
         long constrainedNanos = 0;
         int constrainedTokens = 0;
         long freeNanos = 0;

@@ -1,4 +1,4 @@
-package org.medgemma4j.testing;
+package org.medgemma4j.structured;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;

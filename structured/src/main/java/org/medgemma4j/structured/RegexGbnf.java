@@ -1,7 +1,9 @@
-package org.medgemma4j.grammar;
+package org.medgemma4j.structured;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.medgemma4j.grammar.CharSet;
+import org.medgemma4j.grammar.GrammarException;
 
 /**
  * GBNF for the JSON string contents (between the quotes) whose decoded value a JSON Schema {@code pattern}
