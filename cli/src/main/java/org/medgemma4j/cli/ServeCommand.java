@@ -2,11 +2,16 @@ package org.medgemma4j.cli;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.medgemma4j.generate.LoadedModel;
 import org.medgemma4j.gguf.GgufFile;
 import org.medgemma4j.model.Gemma3Config;
 import org.medgemma4j.model.KvCacheType;
+import org.medgemma4j.retrieval.GroundedAnswerer;
+import org.medgemma4j.retrieval.LuceneIndex;
+import org.medgemma4j.retrieval.RelevanceFloor;
+import org.medgemma4j.retrieval.Retriever;
 import org.medgemma4j.server.MedgemmaServer;
 import org.medgemma4j.server.Origins;
 import org.medgemma4j.server.ServerConfig;
@@ -76,7 +81,7 @@ final class ServeCommand implements Callable<Integer> {
     List<String> origins;
 
     @Option(names = "--index", paramLabel = "DIR", description = "a literature index (index add): serves POST /api/ask over it")
-    java.nio.file.Path index;
+    Path index;
 
     @Spec
     CommandSpec spec;
@@ -97,7 +102,7 @@ final class ServeCommand implements Callable<Integer> {
         Path file = ModelResolver.fromEnvironment().resolve(model);
         // A file is served under its name without .gguf; a store or Ollama reference under the reference itself.
         String modelName = name != null ? name
-                : file.toString().equals(model) || model.toLowerCase(java.util.Locale.ROOT).endsWith(".gguf")
+                : file.toString().equals(model) || model.toLowerCase(Locale.ROOT).endsWith(".gguf")
                 ? file.getFileName().toString().replaceFirst("(?i)\\.gguf$", "") : model;
         ServerConfig config = new ServerConfig(modelName, host, port, parallel, ctx, batch, queue, apiKey, maxBody, logText,
                 Origins.withDefaults(origins));
@@ -106,10 +111,10 @@ final class ServeCommand implements Callable<Integer> {
             MemoryGuard.check(g, Math.min(ctx, Gemma3Config.from(g).contextLength()), parallel, KvCacheType.F16, batch,
                     limit.budget(), limit.source());
         }
-        try (org.medgemma4j.retrieval.LuceneIndex idx = index == null ? null : org.medgemma4j.retrieval.LuceneIndex.open(index);
+        try (LuceneIndex idx = index == null ? null : LuceneIndex.open(index);
              LoadedModel m = LoadedModel.open(file, threads);
-             MedgemmaServer server = MedgemmaServer.start(m, config, idx == null ? null : new org.medgemma4j.retrieval.GroundedAnswerer(
-                     new org.medgemma4j.retrieval.Retriever(idx, null), org.medgemma4j.retrieval.RelevanceFloor.DEFAULT, 5))) {
+             MedgemmaServer server = MedgemmaServer.start(m, config, idx == null ? null
+                     : new GroundedAnswerer(new Retriever(idx, null), RelevanceFloor.DEFAULT, 5))) {
             spec.commandLine().getErr().println("medgemma: serving " + modelName + " on http://" + host + ":" + server.port()
                     + " (" + parallel + " slots of " + ctx + " tokens)");
             spec.commandLine().getErr().flush();
