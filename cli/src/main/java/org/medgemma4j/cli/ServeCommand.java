@@ -1,10 +1,12 @@
 package org.medgemma4j.cli;
 
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
-import org.medgemma4j.generate.LoadedModel;
 import org.medgemma4j.gguf.GgufFile;
 import org.medgemma4j.model.Gemma3Config;
 import org.medgemma4j.model.KvCacheType;
@@ -12,36 +14,50 @@ import org.medgemma4j.retrieval.GroundedAnswerer;
 import org.medgemma4j.retrieval.LuceneIndex;
 import org.medgemma4j.retrieval.RelevanceFloor;
 import org.medgemma4j.retrieval.Retriever;
+import org.medgemma4j.server.KeepAlive;
 import org.medgemma4j.server.MedgemmaServer;
+import org.medgemma4j.server.ModelLibrary;
 import org.medgemma4j.server.Origins;
 import org.medgemma4j.server.ServerConfig;
-import org.medgemma4j.store.DefaultModel;
+import org.medgemma4j.store.HfClient;
 import org.medgemma4j.store.ModelResolver;
+import org.medgemma4j.store.ModelStore;
+import org.medgemma4j.store.OllamaStore;
 import org.medgemma4j.store.fit.MemoryGuard;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code medgemma serve -m MODEL}: the Ollama- and OpenAI-compatible HTTP server. */
+/**
+ * {@code medgemma serve [-m MODEL]...}: the Ollama- and OpenAI-compatible HTTP server. Without -m it serves every
+ * model of our store and Ollama's by name, loading each on demand; with -m only those, loaded at start.
+ */
 @Command(name = "serve", mixinStandardHelpOptions = true,
-        description = "Serve a model over Ollama's and OpenAI's HTTP APIs (127.0.0.1 unless --host says otherwise). Research use only.")
+        description = "Serve models over Ollama's and OpenAI's HTTP APIs (127.0.0.1 unless --host says otherwise): "
+                + "every pulled model (ours and Ollama's) by name, loaded on demand, or only those given with -m. Research use only.")
 final class ServeCommand implements Callable<Integer> {
 
-    @Option(names = {"-m", "--model"}, paramLabel = "MODEL", description = "a GGUF file, a pulled reference "
-            + "(hf.co/ORG/REPO:QUANT) or an Ollama model name (default: `medgemma config default-model`, or the only model pulled)")
-    String model;
+    @Option(names = {"-m", "--model"}, paramLabel = "MODEL", description = "serve only this model, loaded at start "
+            + "(repeatable): a GGUF file, a pulled reference (hf.co/ORG/REPO:QUANT) or an Ollama model name "
+            + "(default: every model in our store and Ollama's, loaded when a request names it)")
+    List<String> models;
+
+    @Option(names = "--keep-alive", paramLabel = "DURATION", defaultValue = "${env:OLLAMA_KEEP_ALIVE}",
+            description = "how long a model loaded on demand stays loaded after its last request: 5m, 1h, seconds, "
+                    + "negative for ever (default: OLLAMA_KEEP_ALIVE, else 5m; -m models stay until told otherwise)")
+    String keepAlive;
 
     @Option(names = {"-ngl", "--n-gpu-layers", "--gpu-layers"}, paramLabel = "N",
             description = "accepted as llama.cpp takes it; ignored with a note (no GPU path yet)")
     Integer gpuLayers;
 
     @Option(names = "--max-memory", paramLabel = "SIZE",
-            description = "memory the server may use, e.g. 8G (default: MEDGEMMA_MAX_MEMORY, else what is available); "
-                    + "slots that would not fit are refused before anything is allocated")
+            description = "memory the loaded models may hold together, e.g. 8G (default: MEDGEMMA_MAX_MEMORY, else what is "
+                    + "available); the least recently used idle model is unloaded to make room, and a model that cannot fit is refused")
     String maxMemory;
 
-    @Option(names = "--name", paramLabel = "NAME", description = "the model name clients use (default: the file name without .gguf)")
+    @Option(names = "--name", paramLabel = "NAME", description = "with one -m, the model name clients use (default: the file name without .gguf)")
     String name;
 
     @Option(names = "--host", paramLabel = "HOST", description = "address to bind (default ${DEFAULT-VALUE}; other hosts need --api-key)")
@@ -96,26 +112,45 @@ final class ServeCommand implements Callable<Integer> {
             spec.commandLine().getErr().println("medgemma: warning: serving on " + host + " without --api-key: anyone who can reach it can use it");
         }
         GpuLayers.note(gpuLayers, spec.commandLine().getErr());
-        if (model == null) {
-            model = DefaultModel.fromEnvironment().choose();
+        MemoryLimit limit = MemoryLimit.of(maxMemory);
+        Duration keep = keepAlive == null || keepAlive.isBlank() ? Duration.ofMinutes(5) : KeepAlive.parse(keepAlive);
+        ModelLibrary library;
+        Map<String, Path> named = new LinkedHashMap<>();
+        if (models == null || models.isEmpty()) {
+            if (name != null) {
+                throw new IllegalArgumentException("--name needs one -m MODEL");
+            }
+            library = ModelLibrary.stores(ModelStore.fromEnvironment(), OllamaStore.fromEnvironment());
+        } else {
+            if (name != null && models.size() > 1) {
+                throw new IllegalArgumentException("--name names one model; give it with a single -m");
+            }
+            for (String model : models) {
+                Path file = ModelResolver.fromEnvironment().resolve(model);
+                // A file is served under its name without .gguf; a store or Ollama reference under the reference itself.
+                String modelName = name != null ? name
+                        : file.toString().equals(model) || model.toLowerCase(Locale.ROOT).endsWith(".gguf")
+                        ? file.getFileName().toString().replaceFirst("(?i)\\.gguf$", "") : model;
+                try (GgufFile g = GgufFile.open(file)) {
+                    MemoryGuard.check(g, Math.min(ctx, Gemma3Config.from(g).contextLength()), parallel, KvCacheType.F16, batch,
+                            limit.budget(), limit.source());
+                }
+                named.put(modelName, file);
+            }
+            library = ModelLibrary.of(named);
         }
-        Path file = ModelResolver.fromEnvironment().resolve(model);
-        // A file is served under its name without .gguf; a store or Ollama reference under the reference itself.
-        String modelName = name != null ? name
-                : file.toString().equals(model) || model.toLowerCase(Locale.ROOT).endsWith(".gguf")
-                ? file.getFileName().toString().replaceFirst("(?i)\\.gguf$", "") : model;
-        ServerConfig config = new ServerConfig(modelName, host, port, parallel, ctx, batch, queue, apiKey, maxBody, logText,
-                Origins.withDefaults(origins));
-        try (GgufFile g = GgufFile.open(file)) {
-            MemoryLimit limit = MemoryLimit.of(maxMemory);
-            MemoryGuard.check(g, Math.min(ctx, Gemma3Config.from(g).contextLength()), parallel, KvCacheType.F16, batch,
-                    limit.budget(), limit.source());
-        }
+        ServerConfig config = new ServerConfig(named.isEmpty() ? "" : named.keySet().iterator().next(), host, port, parallel,
+                ctx, batch, queue, apiKey, maxBody, logText, Origins.withDefaults(origins));
+        MedgemmaServer.PoolOptions pool = new MedgemmaServer.PoolOptions(threads, limit.budget(), limit.source(), keep,
+                List.copyOf(named.keySet()), HfClient.fromEnvironment());
         try (LuceneIndex idx = index == null ? null : LuceneIndex.open(index);
-             LoadedModel m = LoadedModel.open(file, threads);
-             MedgemmaServer server = MedgemmaServer.start(m, config, idx == null ? null
+             MedgemmaServer server = MedgemmaServer.start(library, pool, config, idx == null ? null
                      : new GroundedAnswerer(new Retriever(idx, null), RelevanceFloor.DEFAULT, 5))) {
-            spec.commandLine().getErr().println("medgemma: serving " + modelName + " on http://" + host + ":" + server.port()
+            String what = named.isEmpty()
+                    ? "every model of " + ModelStore.fromEnvironment().modelsDir() + " and " + OllamaStore.fromEnvironment().root()
+                    + " (" + library.list().size() + " now), loaded on demand within " + limit.budget() / (1 << 20) + " MB,"
+                    : String.join(", ", named.keySet());
+            spec.commandLine().getErr().println("medgemma: serving " + what + " on http://" + host + ":" + server.port()
                     + " (" + parallel + " slots of " + ctx + " tokens)");
             spec.commandLine().getErr().flush();
             server.join();

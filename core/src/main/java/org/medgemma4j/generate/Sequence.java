@@ -163,6 +163,8 @@ public final class Sequence implements AutoCloseable {
             finish(StopReason.CANCELLED);
             return;
         }
+        // log-probabilities come from the raw distribution, before the grammar, penalties and filters
+        float[] raw = options.logprobs() >= 0 ? logits.clone() : null;
         if (constraint != null) {
             constraint.mask(logits);
         }
@@ -175,6 +177,9 @@ public final class Sequence implements AutoCloseable {
         }
         if (constraint != null) {
             constraint.accept(token);
+        }
+        if (raw != null) {
+            out.onLogprob(TokenLogprob.of(raw, token, options.logprobs()));
         }
         tokens[length++] = token;
         generated++;

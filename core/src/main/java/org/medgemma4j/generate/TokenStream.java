@@ -10,6 +10,13 @@ public interface TokenStream {
     default void onThinking(String text) {
     }
 
+    /**
+     * A generated token's log-probabilities, before its text reaches {@link #onText}; called only when the
+     * options ask for them ({@link GenerationOptions#logprobs()}). Ignored unless overridden.
+     */
+    default void onLogprob(TokenLogprob logprob) {
+    }
+
     /** Polled between tokens: true stops generation (e.g. the client disconnected). */
     default boolean cancelled() {
         return false;

@@ -24,13 +24,13 @@ import org.medgemma4j.retrieval.RetrievalJson;
  */
 final class AskApi {
 
-    private final Engine engine;
+    private final ModelPool pool;
     private final ObjectMapper json;
     private final int maxBody;
     private final GroundedAnswerer asker;
 
-    AskApi(Engine engine, ObjectMapper json, int maxBody, GroundedAnswerer asker) {
-        this.engine = engine;
+    AskApi(ModelPool pool, ObjectMapper json, int maxBody, GroundedAnswerer asker) {
+        this.pool = pool;
         this.json = json;
         this.maxBody = maxBody;
         this.asker = asker;
@@ -42,7 +42,12 @@ final class AskApi {
 
     private void ask(Exchange ex) throws IOException {
         JsonBody request = JsonBody.parse(json, ex.body(maxBody));
-        engine.requireModel(request.string("model", null));
+        try (ModelPool.Lease lease = pool.acquire(request.string("model", null), null)) {
+            ask(ex, request, lease.engine());
+        }
+    }
+
+    private void ask(Exchange ex, JsonBody request, Engine engine) throws IOException {
         String question = request.requiredString("question");
         if (question.isBlank()) {
             throw ApiException.badRequest("'question' must not be empty");

@@ -6,6 +6,7 @@ import org.medgemma4j.generate.ChatMessage;
 import org.medgemma4j.generate.GenerationOptions;
 import org.medgemma4j.generate.GenerationResult;
 import org.medgemma4j.generate.LoadedModel;
+import org.medgemma4j.generate.TokenLogprob;
 
 /** What both APIs share: the model check, prompts from messages or text, limits, and running a job. */
 final class Engine {
@@ -15,6 +16,11 @@ final class Engine {
     /** Receives a job's text as it is produced; an IOException means the client is gone. */
     interface Sink {
         void text(String piece) throws IOException;
+
+        /** A piece with its tokens' log-probabilities (when the request asked for them). */
+        default void text(String piece, List<TokenLogprob> logprobs) throws IOException {
+            text(piece);
+        }
 
         default void thinking(String piece) throws IOException {
         }
@@ -32,21 +38,16 @@ final class Engine {
         this.logText = logText;
     }
 
+    LoadedModel model() {
+        return model;
+    }
+
     ModelCard card() {
         return card;
     }
 
     int contextLength() {
         return scheduler.contextLength();
-    }
-
-    void requireModel(String requested) {
-        if (requested == null || requested.isBlank()) {
-            throw ApiException.badRequest("'model' is required");
-        }
-        if (!card.matches(requested)) {
-            throw ApiException.modelNotFound(requested);
-        }
     }
 
     /** The prompt of a conversation, in the chat template. */
@@ -115,7 +116,7 @@ final class Engine {
         try {
             while (true) {
                 switch (job.next()) {
-                    case Job.Text t -> sink.text(t.text());
+                    case Job.Text t -> sink.text(t.text(), t.logprobs());
                     case Job.Thinking t -> sink.thinking(t.text());
                     case Job.Done d -> {
                         ended = true;

@@ -1,9 +1,14 @@
 package org.medgemma4j.server;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import org.medgemma4j.generate.GenerationOptions;
 import org.medgemma4j.generate.GenerationResult;
+import org.medgemma4j.generate.StopReason;
+import org.medgemma4j.generate.TokenLogprob;
 import org.medgemma4j.generate.TokenStream;
 
 /**
@@ -16,7 +21,11 @@ final class Job implements TokenStream {
     sealed interface Event {
     }
 
-    record Text(String text) implements Event {
+    /** A piece of the answer with the log-probabilities of the tokens that made it (empty unless asked for). */
+    record Text(String text, List<TokenLogprob> logprobs) implements Event {
+        Text(String text) {
+            this(text, List.of());
+        }
     }
 
     record Thinking(String text) implements Event {
@@ -32,6 +41,9 @@ final class Job implements TokenStream {
     private final GenerationOptions options;
     private final BlockingQueue<Event> events = new LinkedBlockingQueue<>();
     private volatile boolean cancelled;
+    // written by the scheduler's thread only; read once the job is done
+    private final List<TokenLogprob> pending = new ArrayList<>();
+    private final List<TokenLogprob> answerLogprobs = new CopyOnWriteArrayList<>();
 
     Job(int[] prompt, GenerationOptions options) {
         this.prompt = prompt;
@@ -57,17 +69,36 @@ final class Job implements TokenStream {
     }
 
     @Override
+    public void onLogprob(TokenLogprob logprob) {
+        pending.add(logprob);
+    }
+
+    @Override
     public void onText(String text) {
-        events.add(new Text(text));
+        List<TokenLogprob> mine = List.copyOf(pending);
+        pending.clear();
+        answerLogprobs.addAll(mine);
+        events.add(new Text(text, mine));
     }
 
     @Override
     public void onThinking(String text) {
+        pending.clear(); // the thinking block's tokens are not the answer's
         events.add(new Thinking(text));
     }
 
     void complete(GenerationResult result) {
+        // tokens whose text is still held back belong to the answer, unless they made the stop string
+        if (result.reason() != StopReason.STOP_STRING) {
+            answerLogprobs.addAll(pending);
+        }
+        pending.clear();
         events.add(new Done(result));
+    }
+
+    /** The answer tokens' log-probabilities (those of streamed pieces, then any left), once the job is done. */
+    List<TokenLogprob> answerLogprobs() {
+        return answerLogprobs;
     }
 
     void fail(RuntimeException error) {

@@ -7,14 +7,24 @@ import java.util.regex.Pattern;
 
 /**
  * Ollama's keep_alive: seconds as a number, or a Go duration ("5m", "1h30m", "-1"); negative means forever.
- * The server keeps its one model loaded for its whole life, so this only shapes /api/ps's expires_at.
+ * The {@link ModelPool} unloads a model once this long has passed since its last request; zero unloads it at once.
  */
-final class KeepAlive {
+public final class KeepAlive {
 
-    static final Duration FOREVER = Duration.ofDays(365L * 100);
+    /** What a negative keep-alive means: a hundred years. */
+    public static final Duration FOREVER = Duration.ofDays(365L * 100);
     private static final Pattern PART = Pattern.compile("(\\d+(?:\\.\\d+)?)(ns|us|µs|ms|s|m|h)");
 
     private KeepAlive() {
+    }
+
+    /** A keep-alive given on the command line or in OLLAMA_KEEP_ALIVE; IllegalArgumentException when malformed. */
+    public static Duration parse(String text) {
+        try {
+            return parse(com.fasterxml.jackson.databind.node.TextNode.valueOf(text), null);
+        } catch (ApiException e) {
+            throw new IllegalArgumentException(e.getMessage().replace("'keep_alive'", "--keep-alive"), e);
+        }
     }
 
     static Duration parse(JsonNode value, Duration fallback) {

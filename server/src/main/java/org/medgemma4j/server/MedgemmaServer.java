@@ -4,6 +4,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import org.eclipse.jetty.server.HttpConfiguration;
@@ -14,10 +18,12 @@ import org.eclipse.jetty.server.handler.CrossOriginHandler;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.medgemma4j.generate.LoadedModel;
 import org.medgemma4j.retrieval.GroundedAnswerer;
+import org.medgemma4j.store.HfClient;
 
 /**
  * The HTTP server: Ollama's and OpenAI's APIs, /health and /metrics, on Jetty, in front of a
- * {@link Scheduler} that decodes all requests together. Closing it stops the server, not the model.
+ * {@link ModelPool} of models, each with a {@link Scheduler} that decodes its requests together. Closing it stops
+ * the server and unloads the models it loaded (not one handed to it).
  */
 public final class MedgemmaServer implements AutoCloseable {
 
@@ -30,12 +36,26 @@ public final class MedgemmaServer implements AutoCloseable {
 
     private final Server jetty;
     private final ServerConnector connector;
-    private final Scheduler scheduler;
+    private final ModelPool pool;
 
-    private MedgemmaServer(Server jetty, ServerConnector connector, Scheduler scheduler) {
+    private MedgemmaServer(Server jetty, ServerConnector connector, ModelPool pool) {
         this.jetty = jetty;
         this.connector = connector;
-        this.scheduler = scheduler;
+        this.pool = pool;
+    }
+
+    /**
+     * How models are loaded on demand.
+     *
+     * @param threads         compute threads of each loaded model
+     * @param memoryBudget    bytes the loaded models may hold together, as {@code fit} counts them
+     * @param budgetSource    where the budget came from (for messages), null for the available memory
+     * @param keepAlive       how long a model stays loaded after its last request (Ollama's 5 minutes)
+     * @param preload         models loaded at start and kept until a request says otherwise (serve -m)
+     * @param hf              where /api/pull downloads from
+     */
+    public record PoolOptions(int threads, long memoryBudget, String budgetSource, Duration keepAlive,
+                              List<String> preload, HfClient hf) {
     }
 
     /** Starts serving {@code model}; returns once the port is open. */
@@ -43,18 +63,56 @@ public final class MedgemmaServer implements AutoCloseable {
         return start(model, config, null);
     }
 
-    /** As {@link #start(LoadedModel, ServerConfig)}, with {@code POST /api/ask} over {@code asker} when given. */
+    /**
+     * As {@link #start(LoadedModel, ServerConfig)}, with {@code POST /api/ask} over {@code asker} when given. The
+     * model is the caller's: an unload request frees its KV caches, not its weights.
+     */
     public static MedgemmaServer start(LoadedModel model, ServerConfig config, GroundedAnswerer asker) throws IOException {
+        ModelLibrary library = ModelLibrary.of(Map.of(config.modelName(), model.model().file().path()));
+        PoolOptions options = new PoolOptions(model.pool().threads(), Long.MAX_VALUE, null, KeepAlive.FOREVER,
+                List.of(config.modelName()), HfClient.fromEnvironment());
+        return start(library, options, config, asker, new ModelPool.Opener() {
+            @Override
+            public LoadedModel open(Path file, int threads) {
+                return model;
+            }
+
+            @Override
+            public boolean owns() {
+                return false;
+            }
+        });
+    }
+
+    /** Serves the models of {@code library} by name, loading them on demand within the options' memory budget. */
+    public static MedgemmaServer start(ModelLibrary library, PoolOptions options, ServerConfig config, GroundedAnswerer asker)
+            throws IOException {
+        return start(library, options, config, asker, (file, threads) -> LoadedModel.open(file, threads));
+    }
+
+    private static MedgemmaServer start(ModelLibrary library, PoolOptions options, ServerConfig config, GroundedAnswerer asker,
+                                        ModelPool.Opener opener) throws IOException {
         Metrics metrics = new Metrics();
-        Scheduler scheduler = new Scheduler(model, config.parallel(), config.contextLength(), config.batchSize(),
-                config.queue(), metrics);
+        ModelPool pool = new ModelPool(library, new ModelPool.Settings(config.parallel(), config.contextLength(),
+                config.batchSize(), config.queue(), options.threads(), config.logText(), options.memoryBudget(),
+                options.budgetSource(), options.keepAlive()), metrics, opener);
+        try {
+            for (String name : options.preload()) {
+                pool.preload(name);
+            }
+        } catch (ApiException e) {
+            pool.close();
+            throw new IllegalArgumentException(e.getMessage(), e);
+        } catch (IOException | RuntimeException e) {
+            pool.close();
+            throw e;
+        }
         ObjectMapper json = new ObjectMapper();
-        Engine engine = new Engine(model, new ModelCard(config.modelName(), model), scheduler, config.logText());
         Router router = new Router();
-        new OllamaApi(engine, json, config.maxBodyBytes(), version()).register(router);
-        new OpenAiApi(engine, json, config.maxBodyBytes()).register(router);
+        new OllamaApi(pool, new ModelAdmin(pool, options.hf(), json), json, config.maxBodyBytes(), version()).register(router);
+        new OpenAiApi(pool, json, config.maxBodyBytes()).register(router);
         if (asker != null) {
-            new AskApi(engine, json, config.maxBodyBytes(), asker).register(router);
+            new AskApi(pool, json, config.maxBodyBytes(), asker).register(router);
         }
         router.add("GET", "/health", ex -> ex.send(200, "application/json", "{\"status\":\"ok\"}"))
                 .add("GET", "/metrics", ex -> ex.send(200, "text/plain; version=0.0.4; charset=utf-8", metrics.render()));
@@ -83,10 +141,10 @@ public final class MedgemmaServer implements AutoCloseable {
         try {
             jetty.start();
         } catch (Exception e) {
-            scheduler.close();
+            pool.close();
             throw new IOException("cannot listen on " + config.host() + ":" + config.port() + ": " + e.getMessage(), e);
         }
-        return new MedgemmaServer(jetty, connector, scheduler);
+        return new MedgemmaServer(jetty, connector, pool);
     }
 
     /** The port listened on (useful with port 0). */
@@ -116,8 +174,8 @@ public final class MedgemmaServer implements AutoCloseable {
         try {
             jetty.stop();
         } catch (Exception e) {
-            // stopping is best effort; the scheduler is closed regardless
+            // stopping is best effort; the models are unloaded regardless
         }
-        scheduler.close();
+        pool.close();
     }
 }

@@ -13,6 +13,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import org.medgemma4j.generate.ChatMessage;
+import org.medgemma4j.generate.ChatTemplate;
 import org.medgemma4j.generate.LoadedModel;
 import org.medgemma4j.gguf.GgufFile;
 import org.medgemma4j.gguf.GgufTensorInfo;
@@ -37,8 +38,12 @@ final class ModelCard {
     private final Optional<String> warning;
 
     ModelCard(String name, LoadedModel model) {
+        this(name, model.model().file(), model.template());
+    }
+
+    /** A card for a file that need not be loaded; without a template it serves lists, not /api/show. */
+    ModelCard(String name, GgufFile file, ChatTemplate chatTemplate) {
         this.name = name;
-        GgufFile file = model.model().file();
         this.size = file.fileBytes();
         this.digest = digestOf(file.path());
         this.modified = modifiedTime(file.path());
@@ -53,20 +58,57 @@ final class ModelCard {
         this.parameters = count;
         this.quantization = byType.entrySet().stream().max(Comparator.comparingLong(Map.Entry::getValue))
                 .map(e -> e.getKey().ggmlName().toUpperCase(Locale.ROOT)).orElse("unknown");
-        this.config = model.model().config();
-        this.template = model.template().render(
+        this.config = configOf(file);
+        this.template = chatTemplate == null ? null : chatTemplate.render(
                 List.of(ChatMessage.system("{{ .System }}"), ChatMessage.user("{{ .Prompt }}")), true);
         this.warning = PrecisionGuard.check(file);
+    }
+
+    private static Gemma3Config configOf(GgufFile file) {
+        try {
+            return Gemma3Config.from(file);
+        } catch (org.medgemma4j.gguf.GgufException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
+    }
+
+    long size() {
+        return size;
+    }
+
+    String digest() {
+        return digest;
     }
 
     String name() {
         return name;
     }
 
+    /** The same model under another name. */
+    ModelCard named(String other) {
+        return new ModelCard(this, other);
+    }
+
+    private ModelCard(ModelCard c, String other) {
+        this.name = other;
+        this.size = c.size;
+        this.digest = c.digest;
+        this.modified = c.modified;
+        this.parameters = c.parameters;
+        this.quantization = c.quantization;
+        this.config = c.config;
+        this.template = c.template;
+        this.warning = c.warning;
+    }
+
     /** True when {@code requested} names this model (Ollama's implicit ":latest" tag allowed). */
     boolean matches(String requested) {
-        return requested.equals(name) || requested.equals(name + ":latest")
-                || (name.endsWith(":latest") && requested.equals(name.substring(0, name.length() - 7)));
+        return sameName(name, requested);
+    }
+
+    /** Whether two names are the same model's, Ollama's implicit ":latest" tag allowed on either. */
+    static boolean sameName(String a, String b) {
+        return a.equals(b) || a.equals(b + ":latest") || b.equals(a + ":latest");
     }
 
     Instant modified() {

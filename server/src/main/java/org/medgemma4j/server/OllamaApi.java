@@ -2,31 +2,40 @@ package org.medgemma4j.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import org.medgemma4j.generate.ChatTemplate;
+import org.medgemma4j.gguf.GgufFile;
+import org.medgemma4j.model.Gemma3Config;
+import org.medgemma4j.tokenizer.Tokenizer;
 import org.medgemma4j.generate.ChatMessage;
 import org.medgemma4j.generate.GenerationOptions;
 import org.medgemma4j.generate.GenerationResult;
 import org.medgemma4j.generate.Role;
 import org.medgemma4j.generate.StopReason;
 
-/** Ollama's API: /api/chat, /api/generate (NDJSON streams), /api/tags, /api/show, /api/ps, /api/version. */
+/**
+ * Ollama's API: /api/chat, /api/generate (NDJSON streams), /api/tags, /api/show, /api/ps, /api/version, and the
+ * model management of /api/pull, /api/delete, /api/copy ({@link ModelAdmin}). Requests name their model; the
+ * {@link ModelPool} loads it when needed.
+ */
 final class OllamaApi {
 
-    private static final Duration DEFAULT_KEEP_ALIVE = Duration.ofMinutes(5);
-
-    private final Engine engine;
+    private final ModelPool pool;
+    private final ModelAdmin admin;
     private final ObjectMapper json;
     private final int maxBody;
     private final String version;
-    private volatile Instant expiresAt = Instant.now().plus(DEFAULT_KEEP_ALIVE);
 
-    OllamaApi(Engine engine, ObjectMapper json, int maxBody, String version) {
-        this.engine = engine;
+    OllamaApi(ModelPool pool, ModelAdmin admin, ObjectMapper json, int maxBody, String version) {
+        this.pool = pool;
+        this.admin = admin;
         this.json = json;
         this.maxBody = maxBody;
         this.version = version;
@@ -39,6 +48,9 @@ final class OllamaApi {
                 .add("GET", "/api/tags", this::tags)
                 .add("POST", "/api/show", this::show)
                 .add("GET", "/api/ps", this::ps)
+                .add("POST", "/api/pull", ex -> admin.pull(ex, JsonBody.parse(json, ex.body(maxBody))))
+                .add("DELETE", "/api/delete", ex -> admin.delete(ex, JsonBody.parse(json, ex.body(maxBody))))
+                .add("POST", "/api/copy", ex -> admin.copy(ex, JsonBody.parse(json, ex.body(maxBody))))
                 .add("GET", "/api/version", ex -> sendJson(ex, json.createObjectNode().put("version", version)));
     }
 
@@ -46,7 +58,7 @@ final class OllamaApi {
     private record Settings(GenerationOptions options, int contextLimit) {
     }
 
-    private Settings settings(JsonBody request) {
+    private Settings settings(JsonBody request, Engine engine) {
         JsonBody o = request.object("options");
         Long numPredict = o.integer("num_predict");
         long max = numPredict == null ? -1 : numPredict;
@@ -67,37 +79,62 @@ final class OllamaApi {
         GenerationOptions options = new GenerationOptions((int) Math.max(max, -1), Sampling.from(o), stop, false)
                 .withGrammar(StructuredOutput.ollama(request));
         int limit = numCtx == null ? engine.contextLength() : (int) Math.min(numCtx, engine.contextLength());
-        expiresAt = Instant.now().plus(KeepAlive.parse(request.raw("keep_alive"), DEFAULT_KEEP_ALIVE));
         return new Settings(options, limit);
     }
 
     private void chat(Exchange ex) throws IOException {
         JsonBody request = JsonBody.parse(json, ex.body(maxBody));
-        engine.requireModel(request.string("model", null));
+        String model = request.string("model", null);
         if (request.has("tools") && !request.array("tools").isEmpty()) {
             throw ApiException.badRequest("tool calling is not supported");
         }
         List<ChatMessage> messages = messages(request);
+        Duration keepAlive = KeepAlive.parse(request.raw("keep_alive"), null);
+        if (messages.isEmpty()) {
+            // Ollama's idioms: no messages loads the model, and with keep_alive 0 unloads it
+            String reason = loadOrUnload(model, keepAlive);
+            ObjectNode n = chatMessage(model, "", null).put("done_reason", reason).put("done", true);
+            sendJson(ex, n);
+            return;
+        }
+        try (ModelPool.Lease lease = pool.acquire(model, keepAlive)) {
+            chat(ex, request, model, messages, lease);
+        }
+    }
+
+    /** Ollama's answer to a request without input: the model is loaded, or with keep_alive 0 unloaded. */
+    private String loadOrUnload(String model, Duration keepAlive) throws IOException {
+        if (keepAlive != null && keepAlive.isZero()) {
+            pool.unload(model);
+            return "unload";
+        }
+        pool.acquire(model, keepAlive).close();
+        return "load";
+    }
+
+    private void chat(Exchange ex, JsonBody request, String model, List<ChatMessage> messages, ModelPool.Lease lease)
+            throws IOException {
+        Engine engine = lease.engine();
         boolean stream = request.bool("stream", true);
-        Settings s = settings(request);
+        Settings s = settings(request, engine);
         Job job = engine.submit(engine.chatPrompt(messages), s.options(), s.contextLimit());
         if (stream) {
             ex.startStream("application/x-ndjson");
             GenerationResult r = engine.run(job, new Engine.Sink() {
                 @Override
                 public void text(String piece) throws IOException {
-                    ex.chunk(line(chatMessage(piece, null)));
+                    ex.chunk(line(chatMessage(model, piece, null)));
                 }
 
                 @Override
                 public void thinking(String piece) throws IOException {
-                    ex.chunk(line(chatMessage("", piece)));
+                    ex.chunk(line(chatMessage(model, "", piece)));
                 }
             });
-            ex.chunk(line(finish(chatMessage("", null), r, ex)));
+            ex.chunk(line(finish(chatMessage(model, "", null), r, ex, lease)));
         } else {
             GenerationResult r = engine.runWhole(job, ex);
-            sendJson(ex, finish(chatMessage(r.text(), r.thinking().isEmpty() ? null : r.thinking()), r, ex));
+            sendJson(ex, finish(chatMessage(model, r.text(), r.thinking().isEmpty() ? null : r.thinking()), r, ex, lease));
         }
     }
 
@@ -122,7 +159,7 @@ final class OllamaApi {
 
     private void generate(Exchange ex) throws IOException {
         JsonBody request = JsonBody.parse(json, ex.body(maxBody));
-        engine.requireModel(request.string("model", null));
+        String model = request.string("model", null);
         if (request.has("images") && !request.array("images").isEmpty()) {
             throw ApiException.badRequest("images are not supported by this server");
         }
@@ -136,12 +173,22 @@ final class OllamaApi {
         String system = request.string("system", null);
         boolean raw = request.bool("raw", false);
         boolean stream = request.bool("stream", true);
-        Settings s = settings(request);
+        Duration keepAlive = KeepAlive.parse(request.raw("keep_alive"), null);
         if (prompt.isEmpty()) {
-            // Ollama's way to load a model: an empty prompt answers at once
-            sendJson(ex, response("").put("done", true).put("done_reason", "load"));
+            // Ollama's idioms: an empty prompt loads the model, and with keep_alive 0 unloads it
+            String reason = loadOrUnload(model, keepAlive);
+            sendJson(ex, response(model, "").put("done", true).put("done_reason", reason));
             return;
         }
+        try (ModelPool.Lease lease = pool.acquire(model, keepAlive)) {
+            generate(ex, request, model, prompt, system, raw, stream, lease);
+        }
+    }
+
+    private void generate(Exchange ex, JsonBody request, String model, String prompt, String system, boolean raw,
+                          boolean stream, ModelPool.Lease lease) throws IOException {
+        Engine engine = lease.engine();
+        Settings s = settings(request, engine);
         int[] tokens;
         if (raw) {
             tokens = engine.rawPrompt(prompt);
@@ -156,29 +203,29 @@ final class OllamaApi {
         Job job = engine.submit(tokens, s.options(), s.contextLimit());
         if (stream) {
             ex.startStream("application/x-ndjson");
-            GenerationResult r = engine.run(job, piece -> ex.chunk(line(response(piece).put("done", false))));
-            ex.chunk(line(finish(response(""), r, ex)));
+            GenerationResult r = engine.run(job, piece -> ex.chunk(line(response(model, piece).put("done", false))));
+            ex.chunk(line(finish(response(model, ""), r, ex, lease)));
         } else {
             GenerationResult r = engine.runWhole(job, ex);
-            ObjectNode body = response(r.text());
+            ObjectNode body = response(model, r.text());
             if (!r.thinking().isEmpty()) {
                 body.put("thinking", r.thinking());
             }
-            sendJson(ex, finish(body, r, ex));
+            sendJson(ex, finish(body, r, ex, lease));
         }
     }
 
-    private ObjectNode response(String text) {
+    private ObjectNode response(String model, String text) {
         ObjectNode n = json.createObjectNode();
-        n.put("model", engine.card().name());
+        n.put("model", model);
         n.put("created_at", Instant.now().toString());
         n.put("response", text);
         return n;
     }
 
-    private ObjectNode chatMessage(String content, String thinking) {
+    private ObjectNode chatMessage(String model, String content, String thinking) {
         ObjectNode n = json.createObjectNode();
-        n.put("model", engine.card().name());
+        n.put("model", model);
         n.put("created_at", Instant.now().toString());
         ObjectNode m = n.putObject("message");
         m.put("role", "assistant");
@@ -191,11 +238,11 @@ final class OllamaApi {
     }
 
     /** The last object of a response: done, why, and Ollama's timings in nanoseconds. */
-    private static ObjectNode finish(ObjectNode n, GenerationResult r, Exchange ex) {
+    private static ObjectNode finish(ObjectNode n, GenerationResult r, Exchange ex, ModelPool.Lease lease) {
         n.put("done", true);
         n.put("done_reason", r.reason() == StopReason.MAX_TOKENS || r.reason() == StopReason.CONTEXT_FULL ? "length" : "stop");
         n.put("total_duration", System.nanoTime() - ex.receivedNanos());
-        n.put("load_duration", 0);
+        n.put("load_duration", lease.loadNanos());
         n.put("prompt_eval_count", r.promptTokens());
         n.put("prompt_eval_duration", r.promptNanos());
         n.put("eval_count", r.tokens().length);
@@ -205,27 +252,45 @@ final class OllamaApi {
 
     private void tags(Exchange ex) throws IOException {
         ObjectNode root = json.createObjectNode();
-        root.putArray("models").add(engine.card().entry(json));
+        ArrayNode models = root.putArray("models");
+        for (ModelLibrary.Entry e : pool.library().list()) {
+            models.add(pool.library().card(e).entry(json));
+        }
         sendJson(ex, root);
     }
 
     private void show(Exchange ex) throws IOException {
         JsonBody request = JsonBody.parse(json, ex.body(maxBody));
-        String name = request.string("model", request.string("name", null));
-        engine.requireModel(name);
+        ModelLibrary.Entry e = pool.entry(request.string("model", request.string("name", null)));
+        ModelCard card;
+        int ctx;
+        Optional<ModelPool.Loaded> loaded = pool.loaded().stream().filter(l -> l.path.equals(e.path())).findFirst();
+        if (loaded.isPresent()) {
+            card = loaded.get().engine().card().named(e.name());
+            ctx = loaded.get().engine().contextLength();
+        } else {
+            try (GgufFile file = GgufFile.open(e.path())) {
+                card = new ModelCard(e.name(), file, new ChatTemplate(Tokenizer.of(file)));
+                ctx = Math.min(pool.settings().contextLength(), Gemma3Config.from(file).contextLength());
+            }
+        }
         String parameters = "stop                           \"<end_of_turn>\"\ntemperature                    1\n"
-                + "top_k                          64\ntop_p                          0.95\nnum_ctx                        "
-                + engine.contextLength();
-        sendJson(ex, engine.card().show(json, parameters));
+                + "top_k                          64\ntop_p                          0.95\nnum_ctx                        " + ctx;
+        sendJson(ex, card.show(json, parameters));
     }
 
+    /** The loaded models with what they hold (mapped file and KV caches) and when they will be unloaded. */
     private void ps(Exchange ex) throws IOException {
-        ObjectNode entry = engine.card().entry(json);
-        entry.put("expires_at", expiresAt.toString());
-        entry.put("size_vram", 0);
-        entry.put("context_length", engine.contextLength());
         ObjectNode root = json.createObjectNode();
-        root.putArray("models").add(entry);
+        ArrayNode models = root.putArray("models");
+        for (ModelPool.Loaded l : pool.loaded()) {
+            ObjectNode entry = l.engine().card().entry(json);
+            entry.put("size", l.bytes());
+            entry.put("expires_at", l.expiresAt().toString());
+            entry.put("size_vram", 0);
+            entry.put("context_length", l.engine().contextLength());
+            models.add(entry);
+        }
         sendJson(ex, root);
     }
 

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -14,16 +15,21 @@ import org.medgemma4j.generate.GenerationOptions;
 import org.medgemma4j.generate.GenerationResult;
 import org.medgemma4j.generate.Role;
 import org.medgemma4j.generate.StopReason;
+import org.medgemma4j.generate.TokenLogprob;
+import org.medgemma4j.tokenizer.Tokenizer;
 
-/** OpenAI's API: /v1/chat/completions and /v1/completions (SSE streams ending in [DONE]), /v1/models. */
+/**
+ * OpenAI's API: /v1/chat/completions and /v1/completions (SSE streams ending in [DONE]) with log-probabilities
+ * on request, /v1/models (every servable model). Requests name their model; the {@link ModelPool} loads it.
+ */
 final class OpenAiApi {
 
-    private final Engine engine;
+    private final ModelPool pool;
     private final ObjectMapper json;
     private final int maxBody;
 
-    OpenAiApi(Engine engine, ObjectMapper json, int maxBody) {
-        this.engine = engine;
+    OpenAiApi(ModelPool pool, ObjectMapper json, int maxBody) {
+        this.pool = pool;
         this.json = json;
         this.maxBody = maxBody;
     }
@@ -36,7 +42,14 @@ final class OpenAiApi {
 
     private void complete(Exchange ex, boolean chat) throws IOException {
         JsonBody request = JsonBody.parse(json, ex.body(maxBody));
-        engine.requireModel(request.string("model", null));
+        String model = request.string("model", null);
+        pool.entry(model); // an unknown model is a 404 before anything else is checked
+        try (ModelPool.Lease lease = pool.acquire(model, null)) {
+            complete(ex, chat, request, model, lease.engine());
+        }
+    }
+
+    private void complete(Exchange ex, boolean chat, JsonBody request, String model, Engine engine) throws IOException {
         Long n = request.integer("n");
         if (n != null && n != 1) {
             throw ApiException.badRequest("only n=1 is supported");
@@ -45,7 +58,9 @@ final class OpenAiApi {
             throw ApiException.badRequest("tool calling is not supported");
         }
         int[] prompt = chat ? engine.chatPrompt(messages(request)) : engine.rawPrompt(completionPrompt(request));
-        GenerationOptions options = options(request, chat);
+        int logprobs = logprobs(request, chat);
+        GenerationOptions options = options(request, chat, engine).withLogprobs(logprobs);
+        Tokenizer tokenizer = engine.model().tokenizer();
         boolean stream = request.bool("stream", false);
         boolean usageInStream = request.object("stream_options").bool("include_usage", false);
         Job job = engine.submit(prompt, options, engine.contextLength());
@@ -54,13 +69,23 @@ final class OpenAiApi {
         if (stream) {
             ex.startStream("text/event-stream");
             if (chat) {
-                event(ex, chunk(id, created, chat, delta("assistant", ""), null));
+                event(ex, chunk(model, id, created, chat, delta("assistant", ""), null, null));
             }
-            GenerationResult r = engine.run(job, piece -> event(ex, chunk(id, created, chat,
-                    chat ? delta(null, piece) : text(piece), null)));
-            event(ex, chunk(id, created, chat, chat ? json.createObjectNode() : text(""), finishReason(r)));
+            GenerationResult r = engine.run(job, new Engine.Sink() {
+                @Override
+                public void text(String piece) {
+                    throw new IllegalStateException("pieces come with their log-probabilities");
+                }
+
+                @Override
+                public void text(String piece, List<TokenLogprob> lps) throws IOException {
+                    event(ex, chunk(model, id, created, chat, chat ? delta(null, piece) : OpenAiApi.this.text(piece), null,
+                            logprobs < 0 ? null : logprobsNode(tokenizer, lps, chat)));
+                }
+            });
+            event(ex, chunk(model, id, created, chat, chat ? json.createObjectNode() : text(""), finishReason(r), null));
             if (usageInStream) {
-                ObjectNode last = base(id, created, chat ? "chat.completion.chunk" : "text_completion");
+                ObjectNode last = base(model, id, created, chat ? "chat.completion.chunk" : "text_completion");
                 last.putArray("choices");
                 last.set("usage", usage(r));
                 event(ex, last);
@@ -68,23 +93,97 @@ final class OpenAiApi {
             ex.chunk("data: [DONE]\n\n");
         } else {
             GenerationResult r = engine.runWhole(job, ex);
-            ObjectNode body = base(id, created, chat ? "chat.completion" : "text_completion");
+            ObjectNode body = base(model, id, created, chat ? "chat.completion" : "text_completion");
             ObjectNode choice = body.putArray("choices").addObject();
             choice.put("index", 0);
             if (chat) {
                 choice.putObject("message").put("role", "assistant").put("content", r.text()).putNull("refusal");
-                choice.putNull("logprobs");
             } else {
                 choice.put("text", r.text());
-                choice.putNull("logprobs");
             }
+            choice.set("logprobs", logprobs < 0 ? json.nullNode() : logprobsNode(tokenizer, job.answerLogprobs(), chat));
             choice.put("finish_reason", finishReason(r));
             body.set("usage", usage(r));
             ex.send(200, "application/json", json.writeValueAsString(body));
         }
     }
 
-    private GenerationOptions options(JsonBody request, boolean chat) {
+    /**
+     * The alternatives asked for per token, -1 for none. Chat: {@code logprobs: true} and {@code top_logprobs}
+     * 0..20; legacy completions: {@code logprobs: N}.
+     */
+    private static int logprobs(JsonBody request, boolean chat) {
+        int max = GenerationOptions.MAX_TOP_LOGPROBS;
+        if (chat) {
+            boolean on = request.bool("logprobs", false);
+            Long top = request.integer("top_logprobs");
+            if (top != null && (top < 0 || top > max)) {
+                throw ApiException.badRequest("'top_logprobs' must be between 0 and " + max + ", got " + top);
+            }
+            if (top != null && top > 0 && !on) {
+                throw ApiException.badRequest("'top_logprobs' needs 'logprobs': true");
+            }
+            return on ? (top == null ? 0 : top.intValue()) : -1;
+        }
+        Long n = request.integer("logprobs");
+        if (n != null && (n < 0 || n > max)) {
+            throw ApiException.badRequest("'logprobs' must be between 0 and " + max + ", got " + n);
+        }
+        return n == null ? -1 : n.intValue();
+    }
+
+    /** OpenAI's logprobs object: chat's {content: [...]} or the legacy completions' parallel lists. */
+    private ObjectNode logprobsNode(Tokenizer tokenizer, List<TokenLogprob> lps, boolean chat) {
+        ObjectNode n = json.createObjectNode();
+        if (chat) {
+            ArrayNode content = n.putArray("content");
+            for (TokenLogprob lp : lps) {
+                ObjectNode t = tokenNode(tokenizer, lp.token(), lp.logprob());
+                ArrayNode top = t.putArray("top_logprobs");
+                for (int i = 0; i < lp.topTokens().length; i++) {
+                    top.add(tokenNode(tokenizer, lp.topTokens()[i], lp.topLogprobs()[i]));
+                }
+                content.add(t);
+            }
+            n.putNull("refusal");
+            return n;
+        }
+        ArrayNode tokens = n.putArray("tokens");
+        ArrayNode logprobs = n.putArray("token_logprobs");
+        ArrayNode top = n.putArray("top_logprobs");
+        ArrayNode offsets = n.putArray("text_offset");
+        int offset = 0;
+        for (TokenLogprob lp : lps) {
+            String text = pieceText(tokenizer, lp.token());
+            tokens.add(text);
+            logprobs.add(lp.logprob());
+            ObjectNode alternatives = top.addObject();
+            for (int i = 0; i < lp.topTokens().length; i++) {
+                alternatives.put(pieceText(tokenizer, lp.topTokens()[i]), lp.topLogprobs()[i]);
+            }
+            offsets.add(offset);
+            offset += text.length();
+        }
+        return n;
+    }
+
+    private ObjectNode tokenNode(Tokenizer tokenizer, int token, float logprob) {
+        byte[] bytes = tokenizer.piece(token, true);
+        ObjectNode t = json.createObjectNode();
+        t.put("token", new String(bytes, StandardCharsets.UTF_8));
+        t.put("logprob", logprob);
+        ArrayNode b = t.putArray("bytes");
+        for (byte x : bytes) {
+            b.add(x & 0xff);
+        }
+        return t;
+    }
+
+    private static String pieceText(Tokenizer tokenizer, int token) {
+        return new String(tokenizer.piece(token, true), StandardCharsets.UTF_8);
+    }
+
+    private GenerationOptions options(JsonBody request, boolean chat, Engine engine) {
         Long max = request.integer("max_completion_tokens");
         if (max == null) {
             max = request.integer("max_tokens");
@@ -163,17 +262,18 @@ final class OpenAiApi {
         return p.textValue();
     }
 
-    private ObjectNode base(String id, long created, String object) {
+    private ObjectNode base(String model, String id, long created, String object) {
         ObjectNode n = json.createObjectNode();
         n.put("id", id);
         n.put("object", object);
         n.put("created", created);
-        n.put("model", engine.card().name());
+        n.put("model", model);
         return n;
     }
 
-    private ObjectNode chunk(String id, long created, boolean chat, ObjectNode content, String finishReason) {
-        ObjectNode n = base(id, created, chat ? "chat.completion.chunk" : "text_completion");
+    private ObjectNode chunk(String model, String id, long created, boolean chat, ObjectNode content, String finishReason,
+                             ObjectNode logprobs) {
+        ObjectNode n = base(model, id, created, chat ? "chat.completion.chunk" : "text_completion");
         ArrayNode choices = n.putArray("choices");
         ObjectNode choice = choices.addObject();
         choice.put("index", 0);
@@ -182,7 +282,7 @@ final class OpenAiApi {
         } else {
             choice.setAll(content);
         }
-        choice.putNull("logprobs");
+        choice.set("logprobs", logprobs == null ? json.nullNode() : logprobs);
         choice.put("finish_reason", finishReason);
         return n;
     }
@@ -219,11 +319,14 @@ final class OpenAiApi {
     private void models(Exchange ex) throws IOException {
         ObjectNode root = json.createObjectNode();
         root.put("object", "list");
-        ObjectNode m = root.putArray("data").addObject();
-        m.put("id", engine.card().name());
-        m.put("object", "model");
-        m.put("created", engine.card().modified().getEpochSecond());
-        m.put("owned_by", "medgemma4j");
+        ArrayNode data = root.putArray("data");
+        for (ModelLibrary.Entry e : pool.library().list()) {
+            ObjectNode m = data.addObject();
+            m.put("id", e.name());
+            m.put("object", "model");
+            m.put("created", pool.library().card(e).modified().getEpochSecond());
+            m.put("owned_by", "medgemma4j");
+        }
         ex.send(200, "application/json", json.writeValueAsString(root));
     }
 }

@@ -41,13 +41,16 @@ final class Scheduler implements AutoCloseable {
     private final KvCache[] caches;
     private final float[][] rows;
     private final Slot[] fed;
+    private long cacheBytes;
 
     Scheduler(LoadedModel model, int parallel, int contextLength, int batchSize, int queueCapacity, Metrics metrics) {
         int batch = Math.max(batchSize, parallel);
         this.inference = new Gemma3Inference(model.model(), KvCacheType.F16, model.pool(), batch);
         int ctx = Math.min(contextLength, model.model().config().contextLength());
         for (int i = 0; i < parallel; i++) {
-            slots.add(new Slot(new Sequence(model.model(), model.tokenizer(), inference.newCache(ctx))));
+            KvCache cache = inference.newCache(ctx);
+            cacheBytes += cache.byteSize();
+            slots.add(new Slot(new Sequence(model.model(), model.tokenizer(), cache)));
         }
         this.queueCapacity = queueCapacity;
         this.metrics = metrics;
@@ -62,6 +65,11 @@ final class Scheduler implements AutoCloseable {
     /** The context length of every slot. */
     int contextLength() {
         return slots.getFirst().sequence.contextLength();
+    }
+
+    /** Bytes held by the slots' KV caches. */
+    long cacheBytes() {
+        return cacheBytes;
     }
 
     /** Queues a request; throws {@link QueueFullException} when the queue is full. */

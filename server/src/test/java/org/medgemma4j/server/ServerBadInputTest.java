@@ -61,7 +61,7 @@ class ServerBadInputTest {
             /api/chat | [1,2]                                                                      | 400 | JSON object
             /api/chat | {"model":"nope","messages":USER}                                           | 404 | not found
             /api/chat | {"messages":USER}                                                          | 400 | 'model' is required
-            /api/chat | {"model":"M","messages":[]}                                                | 400 | must not be empty
+            /api/chat | {"model":"M","messages":[],"keep_alive":"soon"}                            | 400 | not a duration
             /api/chat | {"model":"M","messages":"hi"}                                              | 400 | must be an array
             /api/chat | {"model":"M","messages":[{"role":"assistant","content":"a"},{"role":"user","content":"b"}]} | 400 | alternate
             /api/chat | {"model":"M","messages":[{"role":"doctor","content":"a"}]}                 | 400 | unknown role
@@ -77,6 +77,8 @@ class ServerBadInputTest {
             /v1/chat/completions | {not json                                                       | 400 | invalid JSON
             /v1/chat/completions | {"model":"nope","messages":USER}                                | 404 | not found
             /v1/chat/completions | {"model":"M","messages":[]}                                     | 400 | must not be empty
+            /v1/chat/completions | {"model":"M","messages":[{"role":"user","content":"x"}],"top_logprobs":3} | 400 | needs 'logprobs'
+            /v1/chat/completions | {"model":"M","messages":[{"role":"user","content":"x"}],"logprobs":true,"top_logprobs":21} | 400 | between 0 and 20
             /v1/chat/completions | {"model":"M","messages":USER,"temperature":-0.5}                | 400 | temperature
             /v1/chat/completions | {"model":"M","messages":USER,"max_tokens":100000000}            | 400 | max_tokens
             /v1/chat/completions | {"model":"M","messages":USER,"n":3}                             | 400 | n=1

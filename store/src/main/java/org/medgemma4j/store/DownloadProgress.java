@@ -17,6 +17,10 @@ public interface DownloadProgress extends AutoCloseable {
         }
     };
 
+    /** The SHA-256 the file must have (hex), told before {@link #start} when the source publishes one. */
+    default void expect(String sha256) {
+    }
+
     /** A transfer of {@code total} bytes (-1 if unknown) begins, {@code done} of them already on disk. */
     void start(String name, long total, long done);
 

@@ -53,6 +53,9 @@ public final class Downloader {
     public void download(String what, ByteSource source, long size, String sha256, Path target) throws IOException {
         Path partial = ModelStore.partialOf(target);
         Files.createDirectories(target.getParent());
+        if (sha256 != null) {
+            progress.expect(sha256);
+        }
         long have = Files.exists(partial) ? Files.size(partial) : 0;
         if (size >= 0 && have > size) {
             Files.delete(partial);

@@ -86,6 +86,40 @@ public final class OllamaStore {
         throw new StoreException("Ollama manifest " + manifest + " has no model layer (" + MODEL_LAYER + ")");
     }
 
+    /** Makes {@code destination} another name for {@code source}'s model, as {@code ollama cp} does (the manifest is copied). */
+    public void copy(String source, String destination) throws IOException {
+        Path from = manifestOf(source);
+        if (!Files.isRegularFile(from)) {
+            throw new StoreException("no Ollama model named " + source + " in " + root);
+        }
+        Path to = manifestOf(destination);
+        Files.createDirectories(to.getParent());
+        Files.copy(from, to, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    /** Where the manifest of an Ollama name lives (name:tag, ns/name:tag or host/ns/name:tag). */
+    Path manifestOf(String fullName) throws StoreException {
+        int colon = fullName.lastIndexOf(':');
+        String name = colon > fullName.lastIndexOf('/') ? fullName.substring(0, colon) : fullName;
+        String tag = colon > fullName.lastIndexOf('/') ? fullName.substring(colon + 1) : "latest";
+        String[] parts = name.split("/", -1);
+        for (String part : parts) {
+            if (!part.matches("[\\w][\\w.-]*")) {
+                throw new StoreException("'" + fullName + "' is not an Ollama model name");
+            }
+        }
+        if (!tag.matches("[\\w][\\w.-]*")) {
+            throw new StoreException("'" + fullName + "' has an invalid tag");
+        }
+        Path dir = switch (parts.length) {
+            case 1 -> root.resolve("manifests").resolve(REGISTRY).resolve("library").resolve(parts[0]);
+            case 2 -> root.resolve("manifests").resolve(REGISTRY).resolve(parts[0]).resolve(parts[1]);
+            case 3 -> root.resolve("manifests").resolve(parts[0]).resolve(parts[1]).resolve(parts[2]);
+            default -> throw new StoreException("'" + fullName + "' is not an Ollama model name");
+        };
+        return dir.resolve(tag);
+    }
+
     /** Every Ollama model with a model layer, named as Ollama shows them (medgemma:27b, hf.co/org/repo:tag). */
     public List<StoredModel> list() throws IOException {
         Path manifests = root.resolve("manifests");

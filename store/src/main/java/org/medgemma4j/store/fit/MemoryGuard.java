@@ -64,6 +64,13 @@ public final class MemoryGuard {
                 size(ComputeBuffers.bytes(c, batch)), size(budget), limitSource == null ? "" : " (" + limitSource + ")", advice));
     }
 
+    /** What {@link #check} counts: weights, compute buffers and {@code sequences} KV caches of {@code context} tokens. */
+    public static long bytesNeeded(GgufFile file, int context, int sequences, KvCacheType kv, int batch) throws GgufException {
+        ModelShape shape = ModelShape.of(file);
+        Gemma3Config c = shape.config();
+        return shape.weightBytes() + ComputeBuffers.bytes(c, batch) + sequences * KvCache.bytesFor(c, context, batch, kv);
+    }
+
     /** A size as people write it: 8G, 8GB, 512M, 512MiB, or plain bytes. */
     public static long parseSize(String text) {
         String s = text.strip().toUpperCase(Locale.ROOT).replace("IB", "").replace("B", "");
