@@ -11,7 +11,7 @@ import org.medgemma4j.tensor.GgmlType;
 /**
  * Gemma 3 mmproj files for tests: the real geometry (896-pixel images, 14-pixel patches, 4x4 pooling to 256
  * tokens), a narrow random-weight SigLIP, the tensor names and metadata llama.cpp's clip loader reads.
- * Matrices F16 (as in the F16 mmproj files users download), norms and biases F32. Cached like
+ * Matrices F16 (as in the F16 mmproj files users download); norms, biases and the position embedding F32 (llama.cpp adds it in F32 only). Cached like
  * {@link FixtureModels}.
  */
 public final class MmprojFixtures {
@@ -19,7 +19,7 @@ public final class MmprojFixtures {
     /** @param projection the text model's width (must match the text fixture paired with it) */
     public record Spec(String name, int width, int ff, int layers, int heads, int projection, long seed) {
         String fileName() {
-            return String.format("mmproj-%s-%d-%d-%d-%d-%d-%d-v1.gguf", name, width, ff, layers, heads, projection, seed);
+            return String.format("mmproj-%s-%d-%d-%d-%d-%d-%d-v2.gguf", name, width, ff, layers, heads, projection, seed);
         }
     }
 
@@ -62,7 +62,7 @@ public final class MmprojFixtures {
         int patchLen = 3 * PATCH_SIZE * PATCH_SIZE;
         gaussian(w, s, GgmlType.F16, "v.patch_embd.weight", new long[] {PATCH_SIZE, PATCH_SIZE, 3, d}, 1.0 / Math.sqrt(patchLen));
         gaussian(w, s, GgmlType.F32, "v.patch_embd.bias", new long[] {d}, 0.05);
-        gaussian(w, s, GgmlType.F16, "v.position_embd.weight", new long[] {d, patches}, 0.3);
+        gaussian(w, s, GgmlType.F32, "v.position_embd.weight", new long[] {d, patches}, 0.3);
         for (int l = 0; l < s.layers; l++) {
             String b = "v.blk." + l + ".";
             norm(w, s, b + "ln1", d);
