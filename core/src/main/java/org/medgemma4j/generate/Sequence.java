@@ -246,6 +246,29 @@ public final class Sequence implements AutoCloseable {
         }
     }
 
+    /**
+     * Runs an image's embeddings (bidirectional, as llama.cpp decodes Gemma 3 images) at its positions, right
+     * after the cached tokens (or over a cached tail, which is replaced); keeps the last logits, every
+     * position's in {@code all} when given.
+     */
+    void evaluateImage(Gemma3Inference inference, ImageSpan image, float[][] all) {
+        int offset = image.start();
+        if (image.end() > cache.contextLength()) {
+            throw new ContextOverflowException(image.end(), cache.contextLength());
+        }
+        if (offset > cached) {
+            throw new IllegalArgumentException("position " + offset + " is past the " + cached + " cached tokens");
+        }
+        if (image.count() > inference.maxBatch()) {
+            throw new IllegalArgumentException("an image of " + image.count() + " embeddings needs passes of at least that many tokens (batch "
+                    + inference.maxBatch() + ")");
+        }
+        inference.forwardEmbeddings(cache, image.embeddings(), 0, image.count(), offset, true, logits, all);
+        Arrays.fill(tokens, offset, image.end(), image.marker());
+        cached = image.end();
+        length = cached;
+    }
+
     /** The logits after the last evaluated token (a copy). */
     public float[] logits() {
         return logits.clone();

@@ -71,6 +71,60 @@ public final class Session implements AutoCloseable {
     }
 
     /**
+     * Generates a continuation of a prompt holding images: {@code prompt} has each image's
+     * {@link ImageSpan#marker} at its positions. What the cache already holds is reused (an image too, when
+     * the same image sits at the same place); the rest is evaluated text, image, text, ... and generation
+     * proceeds as for a text prompt.
+     */
+    public GenerationResult generate(int[] prompt, java.util.List<ImageSpan> images, GenerationOptions options, TokenStream out) {
+        prefill(prompt, images, null);
+        return generate(prompt, options, out);
+    }
+
+    /**
+     * Evaluates a prompt holding images (see {@link #generate(int[], java.util.List, GenerationOptions, TokenStream)})
+     * from an empty cache; every position's logits into {@code all} when given, the last kept.
+     */
+    public void evaluate(int[] prompt, java.util.List<ImageSpan> images, float[][] all) {
+        reset();
+        int done = 0;
+        for (ImageSpan image : images) {
+            evaluateText(prompt, done, image.start(), all);
+            sequence.evaluateImage(inference, image, all == null ? null : java.util.Arrays.copyOfRange(all, image.start(), image.end()));
+            done = image.end();
+        }
+        evaluateText(prompt, done, prompt.length, all);
+    }
+
+    private void evaluateText(int[] prompt, int from, int to, float[][] all) {
+        if (to > from) {
+            sequence.evaluate(inference, prompt, from, to - from, all == null ? null : java.util.Arrays.copyOfRange(all, from, to));
+        }
+    }
+
+    /** Evaluates the prompt up to the end of its last image, reusing what the cache holds. */
+    private void prefill(int[] prompt, java.util.List<ImageSpan> images, float[][] all) {
+        if (images.isEmpty()) {
+            return;
+        }
+        for (ImageSpan image : images) {
+            if (image.end() > prompt.length || prompt[image.start()] != image.marker()) {
+                throw new IllegalArgumentException("the prompt does not hold the image's marker at " + image.start());
+            }
+        }
+        int done = sequence.reusablePrefix(prompt);
+        for (ImageSpan image : images) {
+            if (image.end() <= done) {
+                continue;
+            }
+            done = Math.min(done, image.start());
+            evaluateText(prompt, done, image.start(), all);
+            sequence.evaluateImage(inference, image, null);
+            done = image.end();
+        }
+    }
+
+    /**
      * Runs {@code count} tokens of {@code ids} from {@code offset} at positions offset.., in batches; keeps the
      * last logits, and every position's logits in {@code all} when given.
      */

@@ -49,6 +49,8 @@ public final class Gemma3Inference {
     // the single-sequence form's per-token arguments, reused
     private final int[] ids;
     private final int[] positions;
+    /** The last position each token of the pass attends to: its own, or the end of its image. */
+    private final int[] attendTo;
     private final KvCache[] caches;
     private final float[][] rowLogits;
 
@@ -85,6 +87,7 @@ public final class Gemma3Inference {
         this.kvType = kvType;
         this.ids = new int[maxBatch];
         this.positions = new int[maxBatch];
+        this.attendTo = new int[maxBatch];
         this.caches = new KvCache[maxBatch];
         this.rowLogits = new float[maxBatch][];
     }
@@ -112,6 +115,45 @@ public final class Gemma3Inference {
             rowLogits[t] = allLogits != null ? allLogits[t] : t == count - 1 ? logits : null;
         }
         forward(ids, positions, caches, rowLogits, 0, count);
+    }
+
+    /**
+     * Runs {@code count} embeddings of one sequence (rows of n_embd floats in {@code embeddings} from
+     * {@code offset}, used as they are: an image's embeddings are not scaled by sqrt(n_embd) as token
+     * embeddings are) at positions start, start+1, ... With {@code bidirectional} each of them attends to all
+     * of them as well as to everything before (llama.cpp decodes a Gemma 3 image with causal attention off;
+     * sliding-window layers still apply their window to earlier positions); otherwise causally. The logits
+     * of the last go into {@code logits} when it is not null, of every one into {@code allLogits} when given.
+     */
+    public void forwardEmbeddings(KvCache cache, float[] embeddings, int offset, int count, int start, boolean bidirectional,
+            float[] logits, float[][] allLogits) {
+        checkBatch(count);
+        int d = c.embeddingLength();
+        if (offset < 0 || embeddings.length < offset + (long) count * d) {
+            throw new IllegalArgumentException(count + " embeddings of " + d + " floats do not fit in " + embeddings.length + " from " + offset);
+        }
+        int half = c.keyLength() / 2;
+        for (int t = 0; t < count; t++) {
+            int pos = start + t;
+            checkPosition(cache, pos);
+            positions[t] = pos;
+            attendTo[t] = bidirectional ? start + count - 1 : pos;
+            caches[t] = cache;
+            rowLogits[t] = allLogits != null ? allLogits[t] : t == count - 1 ? logits : null;
+            System.arraycopy(embeddings, offset + t * d, x, t * d, d);
+            localRope.angles(pos, cosLocal, sinLocal, t * half);
+            globalRope.angles(pos, cosGlobal, sinGlobal, t * half);
+        }
+        run(count, 0, positions, caches, rowLogits);
+    }
+
+    private void checkPosition(KvCache cache, int position) {
+        if (position < 0 || position >= cache.contextLength()) {
+            throw new IllegalArgumentException("position " + position + " exceeds the context of " + cache.contextLength() + " tokens");
+        }
+        if (cache.type() != kvType) {
+            throw new IllegalArgumentException("a " + cache.type() + " cache given to a " + kvType + " inference");
+        }
     }
 
     /** Runs one next-token step of one sequence: {@code token} at {@code position}, its logits into {@code logits}. */
@@ -142,13 +184,8 @@ public final class Gemma3Inference {
             if (token < 0 || token >= c.vocabSize()) {
                 throw new IllegalArgumentException("token id " + token + " is outside the vocabulary (0.." + (c.vocabSize() - 1) + ")");
             }
-            if (positions[t] < 0 || positions[t] >= caches[t].contextLength()) {
-                throw new IllegalArgumentException("position " + positions[t] + " exceeds the context of "
-                        + caches[t].contextLength() + " tokens");
-            }
-            if (caches[t].type() != kvType) {
-                throw new IllegalArgumentException("a " + caches[t].type() + " cache given to a " + kvType + " inference");
-            }
+            checkPosition(caches[t], positions[t]);
+            attendTo[t] = positions[t];
             w.tokenEmbedding.dequantizeRow(token, x, t * d);
             for (int i = 0; i < d; i++) {
                 x[t * d + i] *= embedScale;
@@ -156,6 +193,12 @@ public final class Gemma3Inference {
             localRope.angles(positions[t], cosLocal, sinLocal, t * half);
             globalRope.angles(positions[t], cosGlobal, sinGlobal, t * half);
         }
+        run(count, steps, positions, caches, logits);
+    }
+
+    /** The layers and the wanted logits for a pass whose inputs are in x (and angles, attendTo set). */
+    private void run(int count, int steps, int[] positions, KvCache[] caches, float[][] logits) {
+        int d = c.embeddingLength();
         for (int l = 0; l < c.blockCount(); l++) {
             layer(l, count, steps, positions, caches);
         }
@@ -244,7 +287,7 @@ public final class Gemma3Inference {
                 int t = i % n;
                 int pos = positions[t];
                 int lo = sliding ? Math.max(0, pos - window + 1) : 0;
-                a.attend(caches[t], l, q, t * hq + h * hd, (h / group) * hd, lo, pos, att, t * heads * dv + h * dv);
+                a.attend(caches[t], l, q, t * hq + h * hd, (h / group) * hd, lo, attendTo[t], att, t * heads * dv + h * dv);
             }
         });
         matMul(L.attnOutput(), att, n, steps, proj);

@@ -19,7 +19,7 @@ import jdk.incubator.vector.FloatVector;
  * column order, the lanes folded in one fixed order, then the columns past the last whole vector in order.
  * A prompt token's products therefore do not depend on how the prompt is split into passes.
  */
-final class FloatGemm {
+public final class FloatGemm {
 
     private FloatGemm() {
     }
@@ -29,7 +29,7 @@ final class FloatGemm {
      * to back from {@code wOff}) and vectors t in [0, n) of {@code x} (k floats each, {@code xStride} apart from
      * {@code xOff}).
      */
-    static void multiply(float[] w, int wOff, int rows, int k, float[] x, int xOff, int xStride, int n,
+    public static void multiply(float[] w, int wOff, int rows, int k, float[] x, int xOff, int xStride, int n,
             float[] y, int yOff, int yStride) {
         int kv = Ggml.VECTOR ? k - k % L : 0;
         if (kv > 0) {
