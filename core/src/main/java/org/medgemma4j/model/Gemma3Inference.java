@@ -19,6 +19,10 @@ import org.medgemma4j.tensor.WorkerPool;
  * per layer: h = x + post_attn_norm(attn(attn_norm(x)));  x = h + post_ffw_norm(ffn(ffn_norm(h)))
  * logits = output(output_norm(x))
  * </pre>
+ *
+ * <p>A bidirectional model (gemma-embedding) runs {@link #encode} instead: each sequence whole in one pass,
+ * every token attending to all of it (sliding layers: a window centred on the token, llama.cpp's
+ * LLAMA_SWA_TYPE_SYMMETRIC), and the normalised final rows of every token as its result.
  */
 public final class Gemma3Inference {
 
@@ -29,6 +33,7 @@ public final class Gemma3Inference {
     private final Rope localRope;
     private final Rope globalRope;
     private final float embedScale;
+    private final boolean bidirectional;
 
     private final float[] x;      // residual stream [batch][d]
     private final float[] xn;     // normalised input of a block [batch][d]
@@ -51,6 +56,7 @@ public final class Gemma3Inference {
     private final int[] positions;
     private final KvCache[] caches;
     private final float[][] rowLogits;
+    private final int[] sequenceEnd; // bidirectional passes: the last position of each token's sequence
 
     public Gemma3Inference(Gemma3Model model, KvCacheType kvType, WorkerPool pool, int maxBatch) {
         this.c = model.config();
@@ -63,6 +69,7 @@ public final class Gemma3Inference {
         this.localRope = new Rope(c.ropeFreqBaseLocal(), 1.0f, c.keyLength());
         this.globalRope = new Rope(c.ropeFreqBase(), c.ropeScale(), c.keyLength());
         this.embedScale = (float) Math.sqrt(d);
+        this.bidirectional = model.bidirectional();
         this.x = new float[maxBatch * d];
         this.xn = new float[maxBatch * d];
         this.q = new float[maxBatch * hq];
@@ -87,6 +94,7 @@ public final class Gemma3Inference {
         this.positions = new int[maxBatch];
         this.caches = new KvCache[maxBatch];
         this.rowLogits = new float[maxBatch][];
+        this.sequenceEnd = new int[maxBatch];
     }
 
     public int maxBatch() {
@@ -135,30 +143,11 @@ public final class Gemma3Inference {
         if (steps < 0 || steps > count) {
             throw new IllegalArgumentException(steps + " next-token steps in a pass of " + count + " tokens");
         }
+        if (bidirectional) {
+            throw new IllegalStateException("a bidirectional (embedding) model has no next-token logits: use encode");
+        }
+        run(tokens, positions, caches, steps, count);
         int d = c.embeddingLength();
-        int half = c.keyLength() / 2;
-        for (int t = 0; t < count; t++) {
-            int token = tokens[t];
-            if (token < 0 || token >= c.vocabSize()) {
-                throw new IllegalArgumentException("token id " + token + " is outside the vocabulary (0.." + (c.vocabSize() - 1) + ")");
-            }
-            if (positions[t] < 0 || positions[t] >= caches[t].contextLength()) {
-                throw new IllegalArgumentException("position " + positions[t] + " exceeds the context of "
-                        + caches[t].contextLength() + " tokens");
-            }
-            if (caches[t].type() != kvType) {
-                throw new IllegalArgumentException("a " + caches[t].type() + " cache given to a " + kvType + " inference");
-            }
-            w.tokenEmbedding.dequantizeRow(token, x, t * d);
-            for (int i = 0; i < d; i++) {
-                x[t * d + i] *= embedScale;
-            }
-            localRope.angles(positions[t], cosLocal, sinLocal, t * half);
-            globalRope.angles(positions[t], cosGlobal, sinGlobal, t * half);
-        }
-        for (int l = 0; l < c.blockCount(); l++) {
-            layer(l, count, steps, positions, caches);
-        }
         // logits only for the tokens that want them: their normalised rows gathered, one product, scattered back.
         // Every logits row takes the decode kernels, whatever its token's kind: a prompt's last token is
         // evaluated alone or with others depending on what the cache held, and its logits must not change.
@@ -186,6 +175,71 @@ public final class Gemma3Inference {
             if (logits[t] != null) {
                 System.arraycopy(flat, r++ * vocab, logits[t], 0, vocab);
             }
+        }
+    }
+
+    /**
+     * Encodes whole sequences in one pass (a bidirectional model): token i is at position {@code positions[i]}
+     * of the sequence whose cache is {@code caches[i]}; each sequence's tokens come together, at positions
+     * 0, 1, ... to its end, all in this pass. Writes every token's final normalised row (output_norm(x),
+     * embedding_length floats) to {@code hidden[i * embedding_length ..]}.
+     */
+    public void encode(int[] tokens, int[] positions, KvCache[] caches, int count, float[] hidden) {
+        checkBatch(count);
+        if (!bidirectional) {
+            throw new IllegalStateException("encode runs bidirectional (embedding) models; " + c.name() + " is causal");
+        }
+        for (int t = 0; t < count; ) {
+            int from = t;
+            while (t < count && caches[t] == caches[from]) {
+                if (positions[t] != t - from) {
+                    throw new IllegalArgumentException("a sequence must come whole, at positions 0, 1, ...: token " + t
+                            + " is at position " + positions[t]);
+                }
+                t++;
+            }
+            for (int i = from; i < t; i++) {
+                sequenceEnd[i] = t - 1 - from;
+            }
+            for (int l = 0; l < c.blockCount(); l++) {
+                if (caches[from].capacity(l) < t - from) {
+                    throw new IllegalArgumentException("a cache holding " + caches[from].capacity(l) + " positions of layer " + l
+                            + " cannot encode a sequence of " + (t - from) + " tokens: size it to the sequence");
+                }
+            }
+        }
+        run(tokens, positions, caches, 0, count);
+        int d = c.embeddingLength();
+        for (int t = 0; t < count; t++) {
+            RmsNorm.apply(x, t * d, w.outputNorm, hidden, t * d, d, c.rmsEps());
+        }
+    }
+
+    /** Embeds the tokens and runs every layer; the residual stream x then holds each token's final row. */
+    private void run(int[] tokens, int[] positions, KvCache[] caches, int steps, int count) {
+        int d = c.embeddingLength();
+        int half = c.keyLength() / 2;
+        for (int t = 0; t < count; t++) {
+            int token = tokens[t];
+            if (token < 0 || token >= c.vocabSize()) {
+                throw new IllegalArgumentException("token id " + token + " is outside the vocabulary (0.." + (c.vocabSize() - 1) + ")");
+            }
+            if (positions[t] < 0 || positions[t] >= caches[t].contextLength()) {
+                throw new IllegalArgumentException("position " + positions[t] + " exceeds the context of "
+                        + caches[t].contextLength() + " tokens");
+            }
+            if (caches[t].type() != kvType) {
+                throw new IllegalArgumentException("a " + caches[t].type() + " cache given to a " + kvType + " inference");
+            }
+            w.tokenEmbedding.dequantizeRow(token, x, t * d);
+            for (int i = 0; i < d; i++) {
+                x[t * d + i] *= embedScale;
+            }
+            localRope.angles(positions[t], cosLocal, sinLocal, t * half);
+            globalRope.angles(positions[t], cosGlobal, sinGlobal, t * half);
+        }
+        for (int l = 0; l < c.blockCount(); l++) {
+            layer(l, count, steps, positions, caches);
         }
     }
 
@@ -243,8 +297,17 @@ public final class Gemma3Inference {
                 int h = i / n;
                 int t = i % n;
                 int pos = positions[t];
-                int lo = sliding ? Math.max(0, pos - window + 1) : 0;
-                a.attend(caches[t], l, q, t * hq + h * hd, (h / group) * hd, lo, pos, att, t * heads * dv + h * dv);
+                int lo;
+                int hi;
+                if (bidirectional) {
+                    // llama.cpp's symmetric window: |key - query| <= n_swa / 2
+                    lo = sliding ? Math.max(0, pos - window / 2) : 0;
+                    hi = sliding ? Math.min(sequenceEnd[t], pos + window / 2) : sequenceEnd[t];
+                } else {
+                    lo = sliding ? Math.max(0, pos - window + 1) : 0;
+                    hi = pos;
+                }
+                a.attend(caches[t], l, q, t * hq + h * hd, (h / group) * hd, lo, hi, att, t * heads * dv + h * dv);
             }
         });
         matMul(L.attnOutput(), att, n, steps, proj);
