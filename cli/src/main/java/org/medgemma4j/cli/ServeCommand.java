@@ -75,11 +75,32 @@ final class ServeCommand implements Callable<Integer> {
                     + "(default: OLLAMA_ORIGINS; pages on localhost are always allowed)")
     List<String> origins;
 
-    @Option(names = "--index", paramLabel = "DIR", description = "a literature index (index add): serves POST /api/ask over it")
+    @Option(names = "--index", paramLabel = "DIR", description = "a literature index (index add): serves POST /api/ask over it "
+            + "(hybrid when its vectors came from --embed-model, which is also served on /v1/embeddings and /api/embed)")
     java.nio.file.Path index;
+
+    @picocli.CommandLine.Mixin
+    EmbeddingModelOptions embedding = new EmbeddingModelOptions();
 
     @Spec
     CommandSpec spec;
+
+    /** The embedding model's name in responses: a file's name without .gguf, a reference as given. */
+    private String embeddingName() {
+        String ref = embedding.model;
+        return ref.toLowerCase(java.util.Locale.ROOT).endsWith(".gguf")
+                ? Path.of(ref).getFileName().toString().replaceFirst("(?i)\\.gguf$", "") : ref;
+    }
+
+    /** ask is hybrid when the index's vectors came from the served embedding model, else BM25 alone. */
+    private static org.medgemma4j.retrieval.Retriever askRetriever(org.medgemma4j.retrieval.LuceneIndex idx,
+                                                                   org.medgemma4j.retrieval.GemmaEmbedder embedder) throws java.io.IOException {
+        try {
+            return org.medgemma4j.retrieval.Retriever.forIndex(idx, embedder);
+        } catch (IllegalArgumentException e) {
+            return new org.medgemma4j.retrieval.Retriever(idx, null);
+        }
+    }
 
     @Override
     public Integer call() throws Exception {
@@ -107,9 +128,11 @@ final class ServeCommand implements Callable<Integer> {
                     limit.budget(), limit.source());
         }
         try (org.medgemma4j.retrieval.LuceneIndex idx = index == null ? null : org.medgemma4j.retrieval.LuceneIndex.open(index);
+             org.medgemma4j.embed.EmbeddingModel embedModel = embedding.open();
              LoadedModel m = LoadedModel.open(file, threads);
              MedgemmaServer server = MedgemmaServer.start(m, config, idx == null ? null : new org.medgemma4j.retrieval.GroundedAnswerer(
-                     new org.medgemma4j.retrieval.Retriever(idx, null), org.medgemma4j.retrieval.RelevanceFloor.DEFAULT, 5))) {
+                     askRetriever(idx, embedding.embedder(embedModel)), org.medgemma4j.retrieval.RelevanceFloor.DEFAULT, 5),
+                     embedModel, embedModel == null ? null : embeddingName())) {
             spec.commandLine().getErr().println("medgemma: serving " + modelName + " on http://" + host + ":" + server.port()
                     + " (" + parallel + " slots of " + ctx + " tokens)");
             spec.commandLine().getErr().flush();

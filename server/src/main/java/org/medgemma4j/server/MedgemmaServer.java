@@ -45,6 +45,12 @@ public final class MedgemmaServer implements AutoCloseable {
 
     /** As {@link #start(LoadedModel, ServerConfig)}, with {@code POST /api/ask} over {@code asker} when given. */
     public static MedgemmaServer start(LoadedModel model, ServerConfig config, GroundedAnswerer asker) throws IOException {
+        return start(model, config, asker, null, null);
+    }
+
+    /** As above, also serving {@code embedder} on /v1/embeddings, /api/embed and /api/embeddings under {@code embedderName}. */
+    public static MedgemmaServer start(LoadedModel model, ServerConfig config, GroundedAnswerer asker,
+                                       org.medgemma4j.embed.EmbeddingModel embedder, String embedderName) throws IOException {
         Metrics metrics = new Metrics();
         Scheduler scheduler = new Scheduler(model, config.parallel(), config.contextLength(), config.batchSize(),
                 config.queue(), metrics);
@@ -55,6 +61,9 @@ public final class MedgemmaServer implements AutoCloseable {
         new OpenAiApi(engine, json, config.maxBodyBytes()).register(router);
         if (asker != null) {
             new AskApi(engine, json, config.maxBodyBytes(), asker).register(router);
+        }
+        if (embedder != null) {
+            new EmbeddingsApi(embedder, embedderName, json, config.maxBodyBytes()).register(router);
         }
         router.add("GET", "/health", ex -> ex.send(200, "application/json", "{\"status\":\"ok\"}"))
                 .add("GET", "/metrics", ex -> ex.send(200, "text/plain; version=0.0.4; charset=utf-8", metrics.render()));
