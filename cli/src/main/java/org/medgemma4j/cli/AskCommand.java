@@ -52,6 +52,9 @@ final class AskCommand implements Callable<Integer> {
     @Option(names = "--json", description = "print {\"answer\",\"sources\":[{\"n\",\"pmid\",\"title\"}],\"unknown_citations\"} instead of streaming")
     boolean json;
 
+    @picocli.CommandLine.Mixin
+    EmbeddingModelOptions embedding = new EmbeddingModelOptions();
+
     @Parameters(paramLabel = "QUESTION", arity = "1..*", description = "the question")
     List<String> question;
 
@@ -64,8 +67,14 @@ final class AskCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         String q = String.join(" ", question);
         try (LuceneIndex idx = LuceneIndex.open(index)) {
-            GroundedAnswerer asker = new GroundedAnswerer(new Retriever(idx, null), new RelevanceFloor(minCoverage, minEvidence), sources);
-            List<Hit> hits = asker.retrieve(q);
+            GroundedAnswerer asker;
+            List<Hit> hits;
+            // the embedding model is needed for the question's vector only: closed before the answer's model loads
+            try (org.medgemma4j.embed.EmbeddingModel embedModel = embedding.open()) {
+                asker = new GroundedAnswerer(Retriever.forIndex(idx, embedding.embedder(embedModel)),
+                        new RelevanceFloor(minCoverage, minEvidence), sources);
+                hits = asker.retrieve(q);
+            }
             GroundedAnswer a;
             if (hits.isEmpty()) {
                 // no model is loaded for an abstention

@@ -38,6 +38,9 @@ final class IndexCommand {
         @Option(names = "--progress", description = "draw the progress bar even when stderr is not a terminal")
         boolean progress;
 
+        @picocli.CommandLine.Mixin
+        EmbeddingModelOptions embedding = new EmbeddingModelOptions();
+
         @Parameters(paramLabel = "FILE", arity = "1..*", description = "PubMed .xml/.xml.gz, PubMedQA .json, .txt, .md, .pdf, or folders")
         List<Path> files;
 
@@ -57,9 +60,17 @@ final class IndexCommand {
             long passages = 0;
             long t0 = System.nanoTime();
             DownloadProgress bar = TerminalProgress.forStderr(progress);
-            try (LuceneIndex idx = LuceneIndex.openOrCreate(index)) {
+            try (LuceneIndex idx = LuceneIndex.openOrCreate(index);
+                 org.medgemma4j.embed.EmbeddingModel model = embedding.open()) {
+                org.medgemma4j.retrieval.GemmaEmbedder embedder = embedding.embedder(model);
+                if (embedder != null) {
+                    idx.useEmbeddingModel(embedder.model(), embedder.dimensions());
+                } else if (!idx.embeddingModel().isEmpty()) {
+                    throw new IllegalArgumentException(index + ": this index holds vectors from " + idx.embeddingModel()
+                            + "; add files with --embed-model (that model) so that every passage has one");
+                }
                 bar.start("indexing", total, 0);
-                List<Ingester.FileResult> results = new Ingester(idx, Chunker.standard(), null).addAll(all, new Ingester.Listener() {
+                List<Ingester.FileResult> results = new Ingester(idx, Chunker.standard(), embedder).addAll(all, new Ingester.Listener() {
                     @Override
                     public void bytes(long n) {
                         bar.advance(n);

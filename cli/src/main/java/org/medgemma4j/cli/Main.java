@@ -14,7 +14,7 @@ import picocli.CommandLine.Command;
                 ListCommand.class, RmCommand.class, FitCommand.class, InspectCommand.class, TokenizeCommand.class,
                 DetokenizeCommand.class, GenerateCommand.class, LogitsCommand.class, ServeCommand.class,
                 BenchCommand.class, DataCommand.class, ConfigCommand.class, IndexCommand.class, SearchCommand.class,
-                AskCommand.class, EvalCommand.class, DriftCommand.class, DeidCommand.class})
+                AskCommand.class, EvalCommand.class, DriftCommand.class, DeidCommand.class, EmbedCommand.class})
 public final class Main {
 
     public static void main(String[] args) {

@@ -17,7 +17,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code medgemma search --index DIR QUERY}: the best passages by BM25. */
-@Command(name = "search", mixinStandardHelpOptions = true, description = "Search a literature index (BM25 over title, abstract and MeSH).")
+@Command(name = "search", mixinStandardHelpOptions = true, description = "Search a literature index (BM25 over title, abstract and MeSH; with --embed-model also by meaning, fused by reciprocal rank).")
 final class SearchCommand implements Callable<Integer> {
 
     @Option(names = "--index", required = true, paramLabel = "DIR", description = "the index folder (see index add)")
@@ -29,6 +29,9 @@ final class SearchCommand implements Callable<Integer> {
     @Option(names = "--json", description = "print {\"hits\":[{\"pmid\",\"title\",\"year\",\"score\",\"text\"}]}")
     boolean json;
 
+    @picocli.CommandLine.Mixin
+    EmbeddingModelOptions embedding = new EmbeddingModelOptions();
+
     @Parameters(paramLabel = "QUERY", arity = "1..*", description = "the query")
     List<String> query;
 
@@ -39,8 +42,8 @@ final class SearchCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         String q = String.join(" ", query);
-        try (LuceneIndex idx = LuceneIndex.open(index)) {
-            List<Hit> hits = new Retriever(idx, null).search(q, k);
+        try (LuceneIndex idx = LuceneIndex.open(index); org.medgemma4j.embed.EmbeddingModel model = embedding.open()) {
+            List<Hit> hits = Retriever.forIndex(idx, embedding.embedder(model)).search(q, k);
             if (json) {
                 out.println(RetrievalJson.hits(hits));
             } else {

@@ -1,5 +1,6 @@
 package org.medgemma4j.cli;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -7,9 +8,11 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.medgemma4j.embed.EmbeddingModel;
 import org.medgemma4j.gguf.GgufFile;
 import org.medgemma4j.model.Gemma3Config;
 import org.medgemma4j.model.KvCacheType;
+import org.medgemma4j.retrieval.GemmaEmbedder;
 import org.medgemma4j.retrieval.GroundedAnswerer;
 import org.medgemma4j.retrieval.LuceneIndex;
 import org.medgemma4j.retrieval.RelevanceFloor;
@@ -25,6 +28,7 @@ import org.medgemma4j.store.ModelStore;
 import org.medgemma4j.store.OllamaStore;
 import org.medgemma4j.store.fit.MemoryGuard;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -96,11 +100,31 @@ final class ServeCommand implements Callable<Integer> {
                     + "(default: OLLAMA_ORIGINS; pages on localhost are always allowed)")
     List<String> origins;
 
-    @Option(names = "--index", paramLabel = "DIR", description = "a literature index (index add): serves POST /api/ask over it")
+    @Option(names = "--index", paramLabel = "DIR", description = "a literature index (index add): serves POST /api/ask over it "
+            + "(hybrid when its vectors came from --embed-model, which is also served on /v1/embeddings and /api/embed)")
     Path index;
+
+    @Mixin
+    EmbeddingModelOptions embedding = new EmbeddingModelOptions();
 
     @Spec
     CommandSpec spec;
+
+    /** The embedding model's name in responses: a file's name without .gguf, a reference as given. */
+    private String embeddingName() {
+        String ref = embedding.model;
+        return ref.toLowerCase(Locale.ROOT).endsWith(".gguf")
+                ? Path.of(ref).getFileName().toString().replaceFirst("(?i)\\.gguf$", "") : ref;
+    }
+
+    /** ask is hybrid when the index's vectors came from the served embedding model, else BM25 alone. */
+    private static Retriever askRetriever(LuceneIndex idx, GemmaEmbedder embedder) throws IOException {
+        try {
+            return Retriever.forIndex(idx, embedder);
+        } catch (IllegalArgumentException e) {
+            return new Retriever(idx, null);
+        }
+    }
 
     @Override
     public Integer call() throws Exception {
@@ -144,8 +168,10 @@ final class ServeCommand implements Callable<Integer> {
         MedgemmaServer.PoolOptions pool = new MedgemmaServer.PoolOptions(threads, limit.budget(), limit.source(), keep,
                 List.copyOf(named.keySet()), HfClient.fromEnvironment());
         try (LuceneIndex idx = index == null ? null : LuceneIndex.open(index);
+             EmbeddingModel embedModel = embedding.open();
              MedgemmaServer server = MedgemmaServer.start(library, pool, config, idx == null ? null
-                     : new GroundedAnswerer(new Retriever(idx, null), RelevanceFloor.DEFAULT, 5))) {
+                     : new GroundedAnswerer(askRetriever(idx, embedding.embedder(embedModel)), RelevanceFloor.DEFAULT, 5),
+                     embedModel, embedModel == null ? null : embeddingName())) {
             String what = named.isEmpty()
                     ? "every model of " + ModelStore.fromEnvironment().modelsDir() + " and " + OllamaStore.fromEnvironment().root()
                     + " (" + library.list().size() + " now), loaded on demand within " + limit.budget() / (1 << 20) + " MB,"

@@ -24,6 +24,7 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.medgemma4j.testing.EmbeddingFixtures;
 import org.medgemma4j.testing.FixtureModels;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
@@ -49,6 +50,7 @@ class ModelReferencesTest {
             Map.entry("ask", List.of("ask", "-m", "MODEL", "--index", "INDEX", "-n", "2", "--temp", "0", "-t", "1",
                     "Does metformin lower HbA1c in type 2 diabetes?")),
             Map.entry("eval", List.of("eval", "--task", "medqa", "--data", "MEDQA", "-m", "MODEL", "--mode", "loglik", "-t", "1")),
+            Map.entry("embed", List.of("embed", "-m", "EMBEDDING", "-t", "1", "--json", "metformin and HbA1c")),
             Map.entry("serve", List.of("serve", "-m", "MODEL", "--port", "0", "--parallel", "1", "--ctx", "64")));
 
     @TempDir
@@ -57,11 +59,18 @@ class ModelReferencesTest {
     private static String file;
     private static final String PULLED = "medgemma4j-test/tiny-GGUF/tiny-Q8_0.gguf";
     private static final String OLLAMA = "tinygemma:test";
+    // the embedding command takes an embedding model: the same three kinds of reference to an EmbeddingGemma fixture
+    private static String embeddingFile;
+    private static final String EMBEDDING_PULLED = "medgemma4j-test/tiny-embedding-GGUF/tiny-embedding-F32.gguf";
+    private static final String EMBEDDING_OLLAMA = "tinyembedding:test";
 
     @BeforeAll
     static void stores() throws Exception {
         Path fixture = FixtureModels.quantized(FixtureModels.TINY, "Q8_0");
         file = fixture.toString();
+        Path embedding = EmbeddingFixtures.f32(EmbeddingFixtures.TINY);
+        embeddingFile = embedding.toString();
+        register(embedding, EMBEDDING_PULLED, "tinyembedding", "test");
         // Our store, as `pull` leaves it: $MEDGEMMA_HOME/models/ORG/REPO/FILE (the surefire environment points it into target/).
         Path pulled = Path.of(System.getenv("MEDGEMMA_HOME"), "models").resolve(PULLED);
         Files.createDirectories(pulled.getParent());
@@ -101,8 +110,10 @@ class ModelReferencesTest {
                 continue;
             }
             assertThat(INVOCATIONS).as("command '%s' takes a model: add it to this test", sub.getKey()).containsKey(sub.getKey());
-            for (String ref : List.of(file, PULLED, OLLAMA)) {
-                List<String> args = INVOCATIONS.get(sub.getKey()).stream().map(a -> a.equals("MODEL") ? ref : a.equals("OUT") ? dir.resolve("logits.f32").toString()
+            List<String> refs = INVOCATIONS.get(sub.getKey()).contains("EMBEDDING")
+                    ? List.of(embeddingFile, EMBEDDING_PULLED, EMBEDDING_OLLAMA) : List.of(file, PULLED, OLLAMA);
+            for (String ref : refs) {
+                List<String> args = INVOCATIONS.get(sub.getKey()).stream().map(a -> a.equals("MODEL") || a.equals("EMBEDDING") ? ref : a.equals("OUT") ? dir.resolve("logits.f32").toString()
                         : a.equals("INDEX") ? dir.resolve("index").toString()
                         : a.equals("MEDQA") ? dir.resolve("medqa").toString() : a).toList();
                 CliRun r = sub.getKey().equals("serve") ? serveOnce(args) : withStdin("Hello\n", args);
@@ -111,6 +122,25 @@ class ModelReferencesTest {
             covered.add(sub.getKey());
         }
         assertThat(covered).containsAll(INVOCATIONS.keySet());
+    }
+
+    /** Puts {@code fixture} in our store as {@code pulled} and in Ollama's as {@code name:tag} (links, not copies). */
+    private static void register(Path fixture, String pulled, String name, String tag) throws Exception {
+        Path inStore = Path.of(System.getenv("MEDGEMMA_HOME"), "models").resolve(pulled);
+        Files.createDirectories(inStore.getParent());
+        Files.deleteIfExists(inStore);
+        Files.createSymbolicLink(inStore, fixture);
+        Path ollama = Path.of(System.getenv("OLLAMA_MODELS"));
+        String hex = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(fixture.toString().getBytes()));
+        Path blob = Files.createDirectories(ollama.resolve("blobs")).resolve("sha256-" + hex);
+        Files.deleteIfExists(blob);
+        Files.createSymbolicLink(blob, fixture);
+        Path manifest = Files.createDirectories(ollama.resolve("manifests/registry.ollama.ai/library").resolve(name)).resolve(tag);
+        Files.writeString(manifest, """
+                {"schemaVersion":2,"mediaType":"application/vnd.docker.distribution.manifest.v2+json",
+                 "config":{"mediaType":"application/vnd.docker.container.image.v1+json","digest":"sha256:%s","size":10},
+                 "layers":[{"mediaType":"application/vnd.ollama.image.model","digest":"sha256:%s","size":%d}]}
+                """.formatted("0".repeat(64), hex, Files.size(fixture)));
     }
 
     /** One run with {@code input} as standard input (never the test JVM's own, which surefire owns). */

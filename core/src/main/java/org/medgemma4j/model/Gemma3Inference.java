@@ -19,6 +19,10 @@ import org.medgemma4j.tensor.WorkerPool;
  * per layer: h = x + post_attn_norm(attn(attn_norm(x)));  x = h + post_ffw_norm(ffn(ffn_norm(h)))
  * logits = output(output_norm(x))
  * </pre>
+ *
+ * <p>A bidirectional model (gemma-embedding) runs {@link #encode} instead: each sequence whole in one pass,
+ * every token attending to all of it (sliding layers: a window centred on the token, llama.cpp's
+ * LLAMA_SWA_TYPE_SYMMETRIC), and the normalised final rows of every token as its result.
  */
 public final class Gemma3Inference {
 
@@ -29,6 +33,7 @@ public final class Gemma3Inference {
     private final Rope localRope;
     private final Rope globalRope;
     private final float embedScale;
+    private final boolean bidirectional;
 
     private final float[] x;      // residual stream [batch][d]
     private final float[] xn;     // normalised input of a block [batch][d]
@@ -49,7 +54,7 @@ public final class Gemma3Inference {
     // the single-sequence form's per-token arguments, reused
     private final int[] ids;
     private final int[] positions;
-    /** The last position each token of the pass attends to: its own, or the end of its image. */
+    /** The last position each token of the pass attends to: its own, the end of its image, or (encode) of its sequence. */
     private final int[] attendTo;
     private final KvCache[] caches;
     private final float[][] rowLogits;
@@ -65,6 +70,7 @@ public final class Gemma3Inference {
         this.localRope = new Rope(c.ropeFreqBaseLocal(), 1.0f, c.keyLength());
         this.globalRope = new Rope(c.ropeFreqBase(), c.ropeScale(), c.keyLength());
         this.embedScale = (float) Math.sqrt(d);
+        this.bidirectional = model.bidirectional();
         this.x = new float[maxBatch * d];
         this.xn = new float[maxBatch * d];
         this.q = new float[maxBatch * hq];
@@ -174,9 +180,57 @@ public final class Gemma3Inference {
      */
     public void forward(int[] tokens, int[] positions, KvCache[] caches, float[][] logits, int steps, int count) {
         checkBatch(count);
+        if (bidirectional) {
+            throw new IllegalStateException("a bidirectional (embedding) model has no next-token logits: use encode");
+        }
         if (steps < 0 || steps > count) {
             throw new IllegalArgumentException(steps + " next-token steps in a pass of " + count + " tokens");
         }
+        embedTokens(tokens, positions, caches, count);
+        run(count, steps, positions, caches, logits);
+    }
+
+    /**
+     * Encodes whole sequences in one pass (a bidirectional model): token i is at position {@code positions[i]}
+     * of the sequence whose cache is {@code caches[i]}; each sequence's tokens come together, at positions
+     * 0, 1, ... to its end, all in this pass. Writes every token's final normalised row (output_norm(x),
+     * embedding_length floats) to {@code hidden[i * embedding_length ..]}.
+     */
+    public void encode(int[] tokens, int[] positions, KvCache[] caches, int count, float[] hidden) {
+        checkBatch(count);
+        if (!bidirectional) {
+            throw new IllegalStateException("encode runs bidirectional (embedding) models; " + c.name() + " is causal");
+        }
+        embedTokens(tokens, positions, caches, count);
+        for (int t = 0; t < count; ) {
+            int from = t;
+            while (t < count && caches[t] == caches[from]) {
+                if (positions[t] != t - from) {
+                    throw new IllegalArgumentException("a sequence must come whole, at positions 0, 1, ...: token " + t
+                            + " is at position " + positions[t]);
+                }
+                t++;
+            }
+            for (int i = from; i < t; i++) {
+                attendTo[i] = t - 1 - from; // every token sees its whole sequence
+            }
+            for (int l = 0; l < c.blockCount(); l++) {
+                if (caches[from].capacity(l) < t - from) {
+                    throw new IllegalArgumentException("a cache holding " + caches[from].capacity(l) + " positions of layer " + l
+                            + " cannot encode a sequence of " + (t - from) + " tokens: size it to the sequence");
+                }
+            }
+        }
+        java.util.Arrays.fill(rowLogits, 0, count, null);
+        run(count, 0, positions, caches, rowLogits);
+        int d = c.embeddingLength();
+        for (int t = 0; t < count; t++) {
+            RmsNorm.apply(x, t * d, w.outputNorm, hidden, t * d, d, c.rmsEps());
+        }
+    }
+
+    /** Token embeddings (scaled by sqrt(d)) into x, rope angles, and causal attention bounds for a pass. */
+    private void embedTokens(int[] tokens, int[] positions, KvCache[] caches, int count) {
         int d = c.embeddingLength();
         int half = c.keyLength() / 2;
         for (int t = 0; t < count; t++) {
@@ -193,7 +247,6 @@ public final class Gemma3Inference {
             localRope.angles(positions[t], cosLocal, sinLocal, t * half);
             globalRope.angles(positions[t], cosGlobal, sinGlobal, t * half);
         }
-        run(count, steps, positions, caches, logits);
     }
 
     /** The layers and the wanted logits for a pass whose inputs are in x (and angles, attendTo set). */
@@ -286,8 +339,18 @@ public final class Gemma3Inference {
                 int h = i / n;
                 int t = i % n;
                 int pos = positions[t];
-                int lo = sliding ? Math.max(0, pos - window + 1) : 0;
-                a.attend(caches[t], l, q, t * hq + h * hd, (h / group) * hd, lo, attendTo[t], att, t * heads * dv + h * dv);
+                int lo;
+                int hi;
+                if (bidirectional) {
+                    // llama.cpp's symmetric window: |key - query| <= n_swa / 2
+                    lo = sliding ? Math.max(0, pos - window / 2) : 0;
+                    hi = sliding ? Math.min(attendTo[t], pos + window / 2) : attendTo[t];
+                } else {
+                    // an image's tokens see the whole image; the window still bounds what lies before
+                    lo = sliding ? Math.max(0, pos - window + 1) : 0;
+                    hi = attendTo[t];
+                }
+                a.attend(caches[t], l, q, t * hq + h * hd, (h / group) * hd, lo, hi, att, t * heads * dv + h * dv);
             }
         });
         matMul(L.attnOutput(), att, n, steps, proj);

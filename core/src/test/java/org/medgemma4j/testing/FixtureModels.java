@@ -163,11 +163,11 @@ public final class FixtureModels {
         return new SplittableRandom(s.seed * 1_000_003L + tensor.hashCode());
     }
 
-    private interface Sampler {
+    interface Sampler {
         double next(SplittableRandom r);
     }
 
-    private static void stream(java.io.OutputStream out, GgmlType type, long count, SplittableRandom r, Sampler f)
+    static void stream(java.io.OutputStream out, GgmlType type, long count, SplittableRandom r, Sampler f)
             throws IOException {
         ByteBuffer buf = ByteBuffer.allocate(1 << 16).order(ByteOrder.LITTLE_ENDIAN);
         for (long i = 0; i < count; i++) {

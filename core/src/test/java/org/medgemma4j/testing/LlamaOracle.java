@@ -252,6 +252,29 @@ public final class LlamaOracle {
         }
     }
 
+    /** Vectors of several inputs and the seconds their llama_decode calls took together. */
+    public record Embeddings(java.util.List<float[]> vectors, double seconds) {
+    }
+
+    /**
+     * As {@link #embed}, for token sequences with one loaded model and context (each decoded alone, whole), timing
+     * only the decodes: llama.cpp's embedding throughput on a file.
+     */
+    public static synchronized Embeddings embedAll(Path model, java.util.List<int[]> sequences, int threads) {
+        int longest = sequences.stream().mapToInt(a -> a.length).max().orElse(1);
+        try (Run r = new Run(model, threads, Math.max(64, longest + 8), true)) {
+            java.util.List<float[]> out = new java.util.ArrayList<>();
+            long nanos = 0;
+            for (int[] ids : sequences) {
+                long t0 = System.nanoTime();
+                r.decode(ids);
+                nanos += System.nanoTime() - t0;
+                out.add(r.pooledEmbedding());
+            }
+            return new Embeddings(out, nanos / 1e9);
+        }
+    }
+
     private static double median(double[] xs) {
         double[] s = xs.clone();
         Arrays.sort(s);

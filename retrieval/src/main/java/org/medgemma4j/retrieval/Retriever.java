@@ -23,6 +23,24 @@ public final class Retriever {
         this.embedder = embedder;
     }
 
+    /**
+     * A retriever over {@code backend}, hybrid when {@code embedder} is given, which must be the model (and size)
+     * the index's vectors came from: vectors of different models are not comparable.
+     */
+    public static Retriever forIndex(SearchBackend backend, PassageEmbedder embedder) throws IOException {
+        if (embedder != null) {
+            IndexStats s = backend.stats();
+            if (s.vectorDims() == 0) {
+                throw new IllegalArgumentException("this index has no vectors: add its files with --embed-model to search by meaning too");
+            }
+            if (!s.embeddingModel().equals(embedder.model()) || s.vectorDims() != embedder.dimensions()) {
+                throw new IllegalArgumentException("the index's vectors come from " + s.embeddingModel() + " (" + s.vectorDims()
+                        + " dims), not " + embedder.model() + " (" + embedder.dimensions() + " dims): use that model and size");
+            }
+        }
+        return new Retriever(backend, embedder);
+    }
+
     public boolean hybrid() {
         return embedder != null;
     }

@@ -16,6 +16,7 @@ import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.handler.CrossOriginHandler;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.medgemma4j.embed.EmbeddingModel;
 import org.medgemma4j.generate.LoadedModel;
 import org.medgemma4j.retrieval.GroundedAnswerer;
 import org.medgemma4j.store.HfClient;
@@ -68,10 +69,16 @@ public final class MedgemmaServer implements AutoCloseable {
      * model is the caller's: an unload request frees its KV caches, not its weights.
      */
     public static MedgemmaServer start(LoadedModel model, ServerConfig config, GroundedAnswerer asker) throws IOException {
+        return start(model, config, asker, null, null);
+    }
+
+    /** As above, also serving {@code embedder} on /v1/embeddings, /api/embed and /api/embeddings under {@code embedderName}. */
+    public static MedgemmaServer start(LoadedModel model, ServerConfig config, GroundedAnswerer asker,
+                                       EmbeddingModel embedder, String embedderName) throws IOException {
         ModelLibrary library = ModelLibrary.of(Map.of(config.modelName(), model.model().file().path()));
         PoolOptions options = new PoolOptions(model.pool().threads(), Long.MAX_VALUE, null, KeepAlive.FOREVER,
                 List.of(config.modelName()), HfClient.fromEnvironment());
-        return start(library, options, config, asker, new ModelPool.Opener() {
+        return start(library, options, config, asker, embedder, embedderName, new ModelPool.Opener() {
             @Override
             public LoadedModel open(Path file, int threads) {
                 return model;
@@ -87,11 +94,17 @@ public final class MedgemmaServer implements AutoCloseable {
     /** Serves the models of {@code library} by name, loading them on demand within the options' memory budget. */
     public static MedgemmaServer start(ModelLibrary library, PoolOptions options, ServerConfig config, GroundedAnswerer asker)
             throws IOException {
-        return start(library, options, config, asker, (file, threads) -> LoadedModel.open(file, threads));
+        return start(library, options, config, asker, null, null);
+    }
+
+    /** As above, also serving {@code embedder} (when not null) on the embedding endpoints under {@code embedderName}. */
+    public static MedgemmaServer start(ModelLibrary library, PoolOptions options, ServerConfig config, GroundedAnswerer asker,
+                                       EmbeddingModel embedder, String embedderName) throws IOException {
+        return start(library, options, config, asker, embedder, embedderName, (file, threads) -> LoadedModel.open(file, threads));
     }
 
     private static MedgemmaServer start(ModelLibrary library, PoolOptions options, ServerConfig config, GroundedAnswerer asker,
-                                        ModelPool.Opener opener) throws IOException {
+                                        EmbeddingModel embedder, String embedderName, ModelPool.Opener opener) throws IOException {
         Metrics metrics = new Metrics();
         ModelPool pool = new ModelPool(library, new ModelPool.Settings(config.parallel(), config.contextLength(),
                 config.batchSize(), config.queue(), options.threads(), config.logText(), options.memoryBudget(),
@@ -113,6 +126,9 @@ public final class MedgemmaServer implements AutoCloseable {
         new OpenAiApi(pool, json, config.maxBodyBytes()).register(router);
         if (asker != null) {
             new AskApi(pool, json, config.maxBodyBytes(), asker).register(router);
+        }
+        if (embedder != null) {
+            new EmbeddingsApi(embedder, embedderName, json, config.maxBodyBytes()).register(router);
         }
         router.add("GET", "/health", ex -> ex.send(200, "application/json", "{\"status\":\"ok\"}"))
                 .add("GET", "/metrics", ex -> ex.send(200, "text/plain; version=0.0.4; charset=utf-8", metrics.render()));
