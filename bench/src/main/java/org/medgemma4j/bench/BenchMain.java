@@ -32,6 +32,7 @@ public final class BenchMain {
             case "fixture" -> fixture(rest);
             case "bandwidth" -> ReadBandwidth.main(rest);
             case "kernels" -> KernelSpeed.main(rest);
+            case "kernel-ab" -> KernelChoiceAB.main(rest);
             case "llama-bench" -> llamaBench(rest);
             case "jmh" -> org.openjdk.jmh.Main.main(rest);
             default -> {

@@ -23,6 +23,13 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = {"-n", "--gen"}, paramLabel = "N", description = "generated tokens (default ${DEFAULT-VALUE})")
     int gen = 128;
 
+    @Option(names = "--kernels", paramLabel = "KIND",
+            description = "decode kernels: auto (default: native integer kernels where built and the CPU runs them, else java), "
+                    + "java (pure-Java float kernels), java-int (pure-Java integer kernels, llama.cpp's arithmetic), native")
+    void kernels(String kind) {
+        org.medgemma4j.tensor.KernelChoice.select(org.medgemma4j.tensor.KernelChoice.parse(kind));
+    }
+
     @Option(names = {"-t", "--threads"}, paramLabel = "T", description = "compute threads (default: all cores, ${DEFAULT-VALUE})")
     int threads = Runtime.getRuntime().availableProcessors();
 

@@ -49,6 +49,13 @@ final class DriftCommand implements Callable<Integer> {
     @Option(names = {"-b", "--batch-size"}, paramLabel = "N", description = "tokens per forward pass (default ${DEFAULT-VALUE})")
     int batch = 64;
 
+    @Option(names = "--kernels", paramLabel = "KIND",
+            description = "decode kernels: auto (default: native integer kernels where built and the CPU runs them, else java), "
+                    + "java (pure-Java float kernels), java-int (pure-Java integer kernels, llama.cpp's arithmetic), native")
+    void kernels(String kind) {
+        org.medgemma4j.tensor.KernelChoice.select(org.medgemma4j.tensor.KernelChoice.parse(kind));
+    }
+
     @Option(names = {"-t", "--threads"}, paramLabel = "N", description = "compute threads (default: all cores)")
     int threads = Runtime.getRuntime().availableProcessors();
 

@@ -31,6 +31,13 @@ final class ModelOptions {
                     + "a context that would not fit is refused before anything is allocated")
     String maxMemory;
 
+    @Option(names = "--kernels", paramLabel = "KIND",
+            description = "decode kernels: auto (default: native integer kernels where built and the CPU runs them, else java), "
+                    + "java (pure-Java float kernels), java-int (pure-Java integer kernels, llama.cpp's arithmetic), native")
+    void kernels(String kind) {
+        org.medgemma4j.tensor.KernelChoice.select(org.medgemma4j.tensor.KernelChoice.parse(kind));
+    }
+
     @Option(names = {"-t", "--threads"}, paramLabel = "N", description = "compute threads (default: all cores, ${DEFAULT-VALUE})")
     int threads = Runtime.getRuntime().availableProcessors();
 

@@ -16,6 +16,7 @@ final class Timings {
                 r.promptNanos() == 0 ? 0 : evaluated * 1e9 / r.promptNanos());
         err.printf(Locale.ROOT, "generated: %d tokens, %.2f tok/s, stopped by %s%n", r.tokens().length,
                 r.tokensPerSecond(), r.reason().name().toLowerCase(Locale.ROOT));
+        err.printf(Locale.ROOT, "kernels: %s%n", org.medgemma4j.tensor.KernelChoice.current().describe());
         err.flush();
     }
 }

@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Locale;
+import org.medgemma4j.tensor.KernelChoice;
 import org.medgemma4j.gguf.GgufException;
 import org.medgemma4j.gguf.GgufTensorInfo;
 import org.medgemma4j.model.Gemma3Inference;
@@ -44,16 +45,16 @@ public final class SpeedBench {
         public String toJson() {
             return String.format(Locale.ROOT, "{\"engine\": \"medgemma4j\", \"threads\": %d, \"prompt\": %d, \"gen\": %d, "
                             + "\"prefill_tok_s\": %.2f, \"decode_tok_s\": %.2f, \"prefill_runs\": %s, \"decode_runs\": %s, "
-                            + "\"model_bytes\": %d, \"kv_bytes\": %d, \"peak_rss_bytes\": %d}",
+                            + "\"model_bytes\": %d, \"kv_bytes\": %d, \"peak_rss_bytes\": %d, \"kernels\": \"%s\"}",
                     threads, prompt, gen, prefillMedian(), decodeMedian(), list(prefill), list(decode),
-                    modelBytes, kvBytes, peakRssBytes);
+                    modelBytes, kvBytes, peakRssBytes, KernelChoice.current().describe().replace("\"", "'"));
         }
 
         public String toText() {
-            return String.format(Locale.ROOT, "%s%nthreads %d, model %.2f GB (weights), KV cache %.0f MB, peak RSS %.2f GB%n"
+            return String.format(Locale.ROOT, "%s%nthreads %d, model %.2f GB (weights), KV cache %.0f MB, peak RSS %.2f GB%nkernels: %s%n"
                             + "prefill %4d tokens: %8.2f tok/s  (median of %d; min %.2f, max %.2f)%n"
                             + "decode  %4d tokens: %8.2f tok/s  (median of %d; min %.2f, max %.2f)%n",
-                    model, threads, modelBytes / 1e9, kvBytes / 1e6, peakRssBytes / 1e9,
+                    model, threads, modelBytes / 1e9, kvBytes / 1e6, peakRssBytes / 1e9, KernelChoice.current().describe(),
                     prompt, prefillMedian(), prefill.length, min(prefill), max(prefill),
                     gen, decodeMedian(), decode.length, min(decode), max(decode));
         }

@@ -92,6 +92,11 @@ public final class WeightMatrix {
         if (steps < 0 || steps > n) {
             throw new IllegalArgumentException(steps + " steps in a batch of " + n);
         }
+        IntegerKernels integer = steps > 0 ? KernelChoice.current().integerKernelsFor(format.type()) : null;
+        if (integer != null) {
+            matMulInteger(integer, pool, x, n, steps, y, scratch);
+            return;
+        }
         int fl = formLength();
         boolean rounds = ActivationRounding.rounds(format.type());
         if (fl > 0) {
@@ -129,6 +134,48 @@ public final class WeightMatrix {
         pool.parallelFor(rows, (from, to) -> {
             matMulAt(input, steps, NO_FORM, 0, y, from, to);
             promptProducts(input, steps * cols, cols, n - steps, y, steps * rows, from, to);
+        });
+    }
+
+    /**
+     * {@link #matMul} with the next-token steps on integer kernels: each step's activations quantized once, as
+     * llama.cpp quantizes them for this weight type, then every row's dot is ggml's vec_dot bit for bit. Prompt
+     * tokens take the float product as before.
+     */
+    private void matMulInteger(IntegerKernels integer, WorkerPool pool, float[] x, int n, int steps, float[] y,
+            float[] scratch) {
+        GgmlType activationType = IntegerKernels.activationType(format.type());
+        QuantizedActivations[] q = new QuantizedActivations[steps];
+        for (int t = 0; t < steps; t++) {
+            q[t] = new QuantizedActivations(activationType, cols).quantize(x, t * cols, cols);
+        }
+        int prompt = n - steps;
+        int fl = formLength();
+        int stride = fl > 0 ? fl : cols;
+        float[] in;
+        if (prompt == 0) {
+            in = NO_FORM;
+        } else {
+            if (scratch.length < n * stride + cols) {
+                scratch = new float[n * stride + cols];
+            }
+            in = scratch;
+            int rounded = n * stride;
+            for (int t = steps; t < n; t++) {
+                if (fl > 0) {
+                    ActivationRounding.round(format.type(), x, t * cols, scratch, rounded, cols);
+                    format.activationForm(scratch, rounded, cols, scratch, t * fl);
+                } else {
+                    ActivationRounding.round(format.type(), x, t * cols, scratch, t * cols, cols);
+                }
+            }
+        }
+        float[] input = in;
+        pool.parallelFor(rows, (from, to) -> {
+            for (int t = 0; t < steps; t++) {
+                integer.dotRows(format.type(), data, from * rowBytes, rowBytes, to - from, q[t], cols, y, t * rows + from);
+            }
+            promptProducts(input, steps * stride, stride, prompt, y, steps * rows, from, to);
         });
     }
 

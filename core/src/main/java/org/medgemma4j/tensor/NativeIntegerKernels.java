@@ -1,0 +1,181 @@
+package org.medgemma4j.tensor;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.SymbolLookup;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandle;
+import java.net.URL;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The optional native dot kernels (core/src/main/c, built by the Maven build where a C compiler is present),
+ * called through FFM. The variant is chosen by the CPU's features (/proc/cpuinfo): AVX-512 VNNI where the
+ * CPU has it, else AVX2 + FMA + F16C, else none. {@code -Dmedgemma.native.kernels=PATH} names a library
+ * to load instead; {@code =off} disables it. Same integer arithmetic as the Java kernels: same results.
+ */
+public final class NativeIntegerKernels implements IntegerKernels {
+
+    private static final String RESOURCE_DIR = "/native/linux-x86_64/";
+    private static final int VERSION = 1;
+
+    private static Optional<IntegerKernels> loaded;
+    private static String why = "not loaded yet";
+
+    private final MethodHandle dotRows;
+    private final String variant;
+
+    private NativeIntegerKernels(MethodHandle dotRows, String variant) {
+        this.dotRows = dotRows;
+        this.variant = variant;
+    }
+
+    /** The library for this CPU, loaded once; empty where none is built or the CPU lacks its features. */
+    public static synchronized Optional<IntegerKernels> load() {
+        if (loaded == null) {
+            try {
+                loaded = Optional.ofNullable(tryLoad());
+            } catch (RuntimeException | IOException | LinkageError e) {
+                why = "failed to load: " + e;
+                loaded = Optional.empty();
+            }
+        }
+        return loaded;
+    }
+
+    /** Why {@link #load} found no library (for --verbose and errors). */
+    public static synchronized String unavailableReason() {
+        load();
+        return why;
+    }
+
+    /** Which build runs: "avx512vnni", "avx2" or a file name. */
+    public String variant() {
+        return variant;
+    }
+
+    private static NativeIntegerKernels tryLoad() throws IOException {
+        String property = System.getProperty("medgemma.native.kernels", "");
+        if (property.equals("off")) {
+            why = "disabled by -Dmedgemma.native.kernels=off";
+            return null;
+        }
+        Path lib;
+        String variant;
+        if (!property.isEmpty()) {
+            lib = Path.of(property);
+            variant = lib.getFileName().toString();
+        } else {
+            String arch = System.getProperty("os.arch");
+            if (!System.getProperty("os.name").startsWith("Linux") || !(arch.equals("amd64") || arch.equals("x86_64"))) {
+                why = "no native kernels for " + System.getProperty("os.name") + " " + arch;
+                return null;
+            }
+            Set<String> flags = CpuFeatures.flags();
+            if (flags.containsAll(Set.of("avx512_vnni", "avx512vl", "avx512bw", "avx2", "fma", "f16c"))) {
+                variant = "avx512vnni";
+            } else if (flags.containsAll(Set.of("avx2", "fma", "f16c"))) {
+                variant = "avx2";
+            } else {
+                why = "the CPU has no AVX2/FMA/F16C";
+                return null;
+            }
+            lib = extract("libmedgemma-kernels-" + variant + ".so");
+            if (lib == null && variant.equals("avx512vnni")) {
+                variant = "avx2";
+                lib = extract("libmedgemma-kernels-avx2.so");
+            }
+            if (lib == null) {
+                why = "not built (no C compiler when this was built)";
+                return null;
+            }
+        }
+        SymbolLookup symbols = SymbolLookup.libraryLookup(lib, Arena.global());
+        Linker linker = Linker.nativeLinker();
+        int version = (int) invoke(linker.downcallHandle(symbols.find("medgemma_kernels_version").orElseThrow(),
+                FunctionDescriptor.of(ValueLayout.JAVA_INT)));
+        if (version != VERSION) {
+            why = lib + " is version " + version + ", this engine needs " + VERSION;
+            return null;
+        }
+        // critical: no thread-state transition per call, and heap arrays (activations, results) passed in place
+        MethodHandle dotRows = linker.downcallHandle(symbols.find("medgemma_dot_rows").orElseThrow(),
+                FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT,
+                        ValueLayout.ADDRESS, ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT, ValueLayout.ADDRESS,
+                        ValueLayout.ADDRESS),
+                Linker.Option.critical(true));
+        why = "loaded";
+        return new NativeIntegerKernels(dotRows, variant);
+    }
+
+    private static Object invoke(MethodHandle h) {
+        try {
+            return h.invoke();
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
+    }
+
+    /** The library from the classpath: in place when it is a file, else copied to a temporary file. */
+    private static Path extract(String name) throws IOException {
+        URL url = NativeIntegerKernels.class.getResource(RESOURCE_DIR + name);
+        if (url == null) {
+            return null;
+        }
+        if (url.getProtocol().equals("file")) {
+            return Path.of(java.net.URI.create(url.toString()));
+        }
+        Path tmp = Files.createTempFile("medgemma-kernels-", ".so");
+        tmp.toFile().deleteOnExit();
+        try (InputStream in = url.openStream()) {
+            Files.copy(in, tmp, StandardCopyOption.REPLACE_EXISTING);
+        }
+        return tmp;
+    }
+
+    @Override
+    public String name() {
+        return "native";
+    }
+
+    @Override
+    public boolean supports(GgmlType type) {
+        return IntegerKernels.activationType(type) != null;
+    }
+
+    @Override
+    public float dot(GgmlType type, MemorySegment weights, long offset, QuantizedActivations a, int n) {
+        float[] y = new float[1];
+        dotRows(type, weights, offset, 0, 1, a, n, y, 0);
+        return y[0];
+    }
+
+    @Override
+    public void dotRows(GgmlType type, MemorySegment weights, long offset, long rowBytes, int count,
+            QuantizedActivations a, int n, float[] y, int yOffset) {
+        if (n % type.blockSize != 0 || n > a.length() || IntegerKernels.activationType(type) != a.type()) {
+            throw new IllegalArgumentException(n + " " + type + " weights against " + a.length() + " " + a.type() + " activations");
+        }
+        long span = (count - 1) * rowBytes + type.bytesFor(n);
+        MemorySegment w = weights.asSlice(offset, span); // bounds-checked before C reads it
+        MemorySegment out = MemorySegment.ofArray(y).asSlice(4L * yOffset, 4L * count);
+        try {
+            int rc = (int) dotRows.invokeExact(type.id, n, w, rowBytes, count, a.segment(), out);
+            if (rc != 0) {
+                throw new IllegalStateException("native kernels have no " + type + " kernel");
+            }
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
+    }
+}
