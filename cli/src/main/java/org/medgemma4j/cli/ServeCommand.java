@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.function.UnaryOperator;
 import org.medgemma4j.embed.EmbeddingModel;
 import org.medgemma4j.gguf.GgufFile;
 import org.medgemma4j.model.Gemma3Config;
@@ -99,6 +100,10 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--max-body", paramLabel = "BYTES", description = "largest request body (default ${DEFAULT-VALUE})")
     int maxBody = 1 << 20;
 
+    @Option(names = "--deid", description = "de-identify prompts and answers (names, dates, places, numbers) before "
+            + "anything is logged (with --log-text)")
+    boolean deid;
+
     @Option(names = "--log-text", description = "log prompts and answers (off by default: medical text may identify patients)")
     boolean logText;
 
@@ -171,7 +176,8 @@ final class ServeCommand implements Callable<Integer> {
             library = ModelLibrary.of(named);
         }
         ServerConfig config = new ServerConfig(named.isEmpty() ? "" : named.keySet().iterator().next(), host, port, parallel,
-                ctx, batch, queue, apiKey, maxBody, logText, Origins.withDefaults(origins));
+                ctx, batch, queue, apiKey, maxBody, logText, Origins.withDefaults(origins),
+                deid ? DeidScrubber.standard() : UnaryOperator.identity());
         MedgemmaServer.PoolOptions pool = new MedgemmaServer.PoolOptions(threads, limit.budget(), limit.source(), keep,
                 List.copyOf(named.keySet()), HfClient.fromEnvironment());
         try (LuceneIndex idx = index == null ? null : LuceneIndex.open(index);

@@ -2,6 +2,7 @@ package org.medgemma4j.server;
 
 import java.io.IOException;
 import java.util.List;
+import java.util.function.UnaryOperator;
 import org.medgemma4j.generate.ChatMessage;
 import org.medgemma4j.generate.GenerationOptions;
 import org.medgemma4j.generate.GenerationResult;
@@ -30,12 +31,14 @@ final class Engine {
     private final ModelCard card;
     private final Scheduler scheduler;
     private final boolean logText;
+    private final UnaryOperator<String> logScrubber;
 
-    Engine(LoadedModel model, ModelCard card, Scheduler scheduler, boolean logText) {
+    Engine(LoadedModel model, ModelCard card, Scheduler scheduler, boolean logText, UnaryOperator<String> logScrubber) {
         this.model = model;
         this.card = card;
         this.scheduler = scheduler;
         this.logText = logText;
+        this.logScrubber = logScrubber;
     }
 
     LoadedModel model() {
@@ -85,7 +88,7 @@ final class Engine {
         int max = options.maxTokens() < 0 ? room : Math.min(options.maxTokens(), room);
         GenerationOptions bounded = options.withMaxTokens(max);
         if (logText) {
-            LOG.log(System.Logger.Level.INFO, "prompt: " + model.tokenizer().decode(prompt));
+            LOG.log(System.Logger.Level.INFO, "prompt: " + logScrubber.apply(model.tokenizer().decode(prompt)));
         }
         return scheduler.submit(prompt, bounded);
     }
@@ -121,7 +124,7 @@ final class Engine {
                     case Job.Done d -> {
                         ended = true;
                         if (logText) {
-                            LOG.log(System.Logger.Level.INFO, "answer: " + d.result().text());
+                            LOG.log(System.Logger.Level.INFO, "answer: " + logScrubber.apply(d.result().text()));
                         }
                         return d.result();
                     }

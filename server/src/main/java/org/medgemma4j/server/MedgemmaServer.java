@@ -107,7 +107,7 @@ public final class MedgemmaServer implements AutoCloseable {
                                         EmbeddingModel embedder, String embedderName, ModelPool.Opener opener) throws IOException {
         Metrics metrics = new Metrics();
         ModelPool pool = new ModelPool(library, new ModelPool.Settings(config.parallel(), config.contextLength(),
-                config.batchSize(), config.queue(), options.threads(), config.logText(), options.memoryBudget(),
+                config.batchSize(), config.queue(), options.threads(), config.logText(), config.logScrubber(), options.memoryBudget(),
                 options.budgetSource(), options.keepAlive()), metrics, opener);
         try {
             for (String name : options.preload()) {

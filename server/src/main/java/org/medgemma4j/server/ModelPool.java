@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
 import org.medgemma4j.generate.LoadedModel;
 import org.medgemma4j.gguf.GgufException;
 import org.medgemma4j.gguf.GgufFile;
@@ -34,7 +35,7 @@ final class ModelPool implements AutoCloseable {
 
     /** How every model is run. */
     record Settings(int parallel, int contextLength, int batchSize, int queue, int threads, boolean logText,
-                    long budget, String budgetSource, Duration defaultKeepAlive) {
+                    UnaryOperator<String> logScrubber, long budget, String budgetSource, Duration defaultKeepAlive) {
     }
 
     /** Opens a model's weights; a model handed in by the caller is not closed with its scheduler. */
@@ -330,7 +331,8 @@ final class ModelPool implements AutoCloseable {
             model = opener.open(l.path, settings.threads());
             Scheduler scheduler = new Scheduler(model, settings.parallel(), settings.contextLength(), settings.batchSize(),
                     settings.queue(), metrics);
-            Engine engine = new Engine(model, new ModelCard(l.name, model), scheduler, settings.logText());
+            Engine engine = new Engine(model, new ModelCard(l.name, model), scheduler, settings.logText(),
+                    settings.logScrubber());
             synchronized (this) {
                 l.model = model;
                 l.scheduler = scheduler;

@@ -1,5 +1,7 @@
 package org.medgemma4j.server;
 
+import java.util.function.UnaryOperator;
+
 /**
  * How the server runs.
  *
@@ -12,9 +14,19 @@ package org.medgemma4j.server;
  * @param maxBodyBytes largest request body
  * @param logText      log prompts and answers (off by default: medical text may identify patients)
  * @param origins      browser origins allowed to call the server (CORS): localhost pages by default, see {@link Origins}
+ * @param logScrubber  applied to every prompt and answer before it is logged (with logText): serve --deid passes a
+ *                     de-identifier, so no patient's details reach the log even when text logging is on
  */
 public record ServerConfig(String modelName, String host, int port, int parallel, int contextLength, int batchSize,
-                           int queue, String apiKey, int maxBodyBytes, boolean logText, Origins origins) {
+                           int queue, String apiKey, int maxBodyBytes, boolean logText, Origins origins,
+                           UnaryOperator<String> logScrubber) {
+
+    /** A configuration whose logged text (with logText) is not scrubbed. */
+    public ServerConfig(String modelName, String host, int port, int parallel, int contextLength, int batchSize,
+                        int queue, String apiKey, int maxBodyBytes, boolean logText, Origins origins) {
+        this(modelName, host, port, parallel, contextLength, batchSize, queue, apiKey, maxBodyBytes, logText, origins,
+                UnaryOperator.identity());
+    }
 
     /** A configuration with the default origins. */
     public ServerConfig(String modelName, String host, int port, int parallel, int contextLength, int batchSize,
@@ -41,6 +53,9 @@ public record ServerConfig(String modelName, String host, int port, int parallel
         }
         if (maxBodyBytes < 1024) {
             throw new IllegalArgumentException("the body limit must be at least 1024 bytes, got " + maxBodyBytes);
+        }
+        if (logScrubber == null) {
+            throw new IllegalArgumentException("logScrubber must be given (UnaryOperator.identity() for none)");
         }
         if (origins == null) {
             throw new IllegalArgumentException("origins must be given (Origins.withDefaults)");
