@@ -4,6 +4,8 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.medgemma4j.embed.EmbeddingModel;
+import org.medgemma4j.generate.GenerationOptions;
 import org.medgemma4j.generate.LoadedModel;
 import org.medgemma4j.generate.Session;
 import org.medgemma4j.generate.TokenStream;
@@ -52,8 +54,11 @@ final class AskCommand implements Callable<Integer> {
     @Option(names = "--json", description = "print {\"answer\",\"sources\":[{\"n\",\"pmid\",\"title\"}],\"unknown_citations\"} instead of streaming")
     boolean json;
 
-    @picocli.CommandLine.Mixin
+    @Mixin
     EmbeddingModelOptions embedding = new EmbeddingModelOptions();
+
+    @Mixin
+    AuditOptions audit;
 
     @Parameters(paramLabel = "QUESTION", arity = "1..*", description = "the question")
     List<String> question;
@@ -66,11 +71,12 @@ final class AskCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         String q = String.join(" ", question);
+        audit.validate();
         try (LuceneIndex idx = LuceneIndex.open(index)) {
             GroundedAnswerer asker;
             List<Hit> hits;
             // the embedding model is needed for the question's vector only: closed before the answer's model loads
-            try (org.medgemma4j.embed.EmbeddingModel embedModel = embedding.open()) {
+            try (EmbeddingModel embedModel = embedding.open()) {
                 asker = new GroundedAnswerer(Retriever.forIndex(idx, embedding.embedder(embedModel)),
                         new RelevanceFloor(minCoverage, minEvidence), sources);
                 hits = asker.retrieve(q);
@@ -84,7 +90,11 @@ final class AskCommand implements Callable<Integer> {
                     throw new IllegalArgumentException("ask writes its own system prompt (answer from the sources, cite them); --system is not used");
                 }
                 try (LoadedModel m = model.open(err); Session session = model.newSession(m)) {
-                    a = asker.answer(q, hits, session, sampling.toOptions(), json ? TokenStream.NONE : answer.stream(out, err));
+                    GenerationOptions options = sampling.toOptions();
+                    a = asker.answer(q, hits, session, options, json ? TokenStream.NONE : answer.stream(out, err));
+                    if (a.result() != null) {
+                        audit.record("ask", m, options, null, q, a.result());
+                    }
                 }
             }
             if (json) {
