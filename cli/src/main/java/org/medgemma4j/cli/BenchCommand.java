@@ -5,6 +5,7 @@ import java.util.concurrent.Callable;
 import org.medgemma4j.perf.SpeedBench;
 import org.medgemma4j.store.ModelResolver;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -23,12 +24,8 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = {"-n", "--gen"}, paramLabel = "N", description = "generated tokens (default ${DEFAULT-VALUE})")
     int gen = 128;
 
-    @Option(names = "--kernels", paramLabel = "KIND",
-            description = "decode kernels: auto (default: native integer kernels where built and the CPU runs them, else java), "
-                    + "java (pure-Java float kernels), java-int (pure-Java integer kernels, llama.cpp's arithmetic), native")
-    void kernels(String kind) {
-        org.medgemma4j.tensor.KernelChoice.select(org.medgemma4j.tensor.KernelChoice.parse(kind));
-    }
+    @Mixin
+    KernelsOption kernels;
 
     @Option(names = {"-t", "--threads"}, paramLabel = "T", description = "compute threads (default: all cores, ${DEFAULT-VALUE})")
     int threads = Runtime.getRuntime().availableProcessors();

@@ -16,6 +16,7 @@ import org.medgemma4j.model.KvCacheType;
 import org.medgemma4j.store.ModelResolver;
 import org.medgemma4j.store.data.DataSet;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -49,12 +50,8 @@ final class DriftCommand implements Callable<Integer> {
     @Option(names = {"-b", "--batch-size"}, paramLabel = "N", description = "tokens per forward pass (default ${DEFAULT-VALUE})")
     int batch = 64;
 
-    @Option(names = "--kernels", paramLabel = "KIND",
-            description = "decode kernels: auto (default: native integer kernels where built and the CPU runs them, else java), "
-                    + "java (pure-Java float kernels), java-int (pure-Java integer kernels, llama.cpp's arithmetic), native")
-    void kernels(String kind) {
-        org.medgemma4j.tensor.KernelChoice.select(org.medgemma4j.tensor.KernelChoice.parse(kind));
-    }
+    @Mixin
+    KernelsOption kernels;
 
     @Option(names = {"-t", "--threads"}, paramLabel = "N", description = "compute threads (default: all cores)")
     int threads = Runtime.getRuntime().availableProcessors();

@@ -12,6 +12,7 @@ import org.medgemma4j.store.ModelStore;
 import org.medgemma4j.store.PrecisionGuard;
 import org.medgemma4j.store.ResearchNotice;
 import org.medgemma4j.store.fit.MemoryGuard;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** Options shared by every command that runs a model. */
@@ -31,12 +32,8 @@ final class ModelOptions {
                     + "a context that would not fit is refused before anything is allocated")
     String maxMemory;
 
-    @Option(names = "--kernels", paramLabel = "KIND",
-            description = "decode kernels: auto (default: native integer kernels where built and the CPU runs them, else java), "
-                    + "java (pure-Java float kernels), java-int (pure-Java integer kernels, llama.cpp's arithmetic), native")
-    void kernels(String kind) {
-        org.medgemma4j.tensor.KernelChoice.select(org.medgemma4j.tensor.KernelChoice.parse(kind));
-    }
+    @Mixin
+    KernelsOption kernels;
 
     @Option(names = {"-t", "--threads"}, paramLabel = "N", description = "compute threads (default: all cores, ${DEFAULT-VALUE})")
     int threads = Runtime.getRuntime().availableProcessors();

@@ -83,12 +83,8 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--queue", paramLabel = "N", description = "requests that may wait for a slot; more get 503 (default ${DEFAULT-VALUE})")
     int queue = 64;
 
-    @Option(names = "--kernels", paramLabel = "KIND",
-            description = "decode kernels: auto (default: native integer kernels where built and the CPU runs them, else java), "
-                    + "java (pure-Java float kernels), java-int (pure-Java integer kernels, llama.cpp's arithmetic), native")
-    void kernels(String kind) {
-        org.medgemma4j.tensor.KernelChoice.select(org.medgemma4j.tensor.KernelChoice.parse(kind));
-    }
+    @Mixin
+    KernelsOption kernels;
 
     @Option(names = {"-t", "--threads"}, paramLabel = "N", description = "compute threads (default: all cores, ${DEFAULT-VALUE})")
     int threads = Runtime.getRuntime().availableProcessors();
