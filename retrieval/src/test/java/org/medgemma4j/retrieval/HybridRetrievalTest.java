@@ -57,8 +57,13 @@ class HybridRetrievalTest {
 
     @AfterAll
     static void close() throws Exception {
-        index.close();
-        model.close();
+        // null when build() was skipped (no PubMedQA data here) or failed before opening them
+        if (index != null) {
+            index.close();
+        }
+        if (model != null) {
+            model.close();
+        }
     }
 
     @Test
