@@ -55,6 +55,7 @@ final class ModelPool implements AutoCloseable {
         private LoadedModel model;
         private Scheduler scheduler;
         private Engine engine;
+        private ImageEncoder images;
         private RuntimeException failure;
         private int active;
         private long lastUsed;
@@ -326,21 +327,28 @@ final class ModelPool implements AutoCloseable {
     private void load(Loaded l) {
         long t0 = System.nanoTime();
         LoadedModel model = null;
+        ImageEncoder images = null;
         try {
             model = opener.open(l.path, settings.threads());
-            Scheduler scheduler = new Scheduler(model, settings.parallel(), settings.contextLength(), settings.batchSize(),
-                    settings.queue(), metrics);
-            Engine engine = new Engine(model, new ModelCard(l.name, model), scheduler, settings.logText());
+            images = ImageEncoder.open(library, l.name, l.path, model, settings.threads());
+            // an image goes through the text model in one pass: the batch holds at least one image
+            Scheduler scheduler = new Scheduler(model, settings.parallel(), settings.contextLength(),
+                    Math.max(settings.batchSize(), images.tokensPerImage()), settings.queue(), metrics);
+            Engine engine = new Engine(model, new ModelCard(l.name, model), scheduler, settings.logText(), images);
             synchronized (this) {
                 l.model = model;
                 l.scheduler = scheduler;
                 l.engine = engine;
+                l.images = images;
                 l.loadNanos = System.nanoTime() - t0;
                 l.lastUsed = ++tick;
                 notifyAll();
             }
             LOG.log(System.Logger.Level.INFO, "loaded " + l.name + " in " + (System.nanoTime() - t0) / 1_000_000 + " ms");
         } catch (IOException | RuntimeException e) {
+            if (images != null) {
+                images.close();
+            }
             if (model != null && opener.owns()) {
                 model.close();
             }
@@ -356,6 +364,7 @@ final class ModelPool implements AutoCloseable {
 
     private void close(Loaded l) {
         l.scheduler.close();
+        l.images.close();
         if (opener.owns()) {
             l.model.close();
         }

@@ -12,9 +12,17 @@ package org.medgemma4j.server;
  * @param maxBodyBytes largest request body
  * @param logText      log prompts and answers (off by default: medical text may identify patients)
  * @param origins      browser origins allowed to call the server (CORS): localhost pages by default, see {@link Origins}
+ * @param imageUrlLimit largest image fetched from an http(s) URL in an OpenAI image_url part; 0 (the default)
+ *                     takes data URIs only (serve --allow-image-urls)
  */
 public record ServerConfig(String modelName, String host, int port, int parallel, int contextLength, int batchSize,
-                           int queue, String apiKey, int maxBodyBytes, boolean logText, Origins origins) {
+                           int queue, String apiKey, int maxBodyBytes, boolean logText, Origins origins, long imageUrlLimit) {
+
+    /** A configuration that takes images as data URIs only. */
+    public ServerConfig(String modelName, String host, int port, int parallel, int contextLength, int batchSize,
+                        int queue, String apiKey, int maxBodyBytes, boolean logText, Origins origins) {
+        this(modelName, host, port, parallel, contextLength, batchSize, queue, apiKey, maxBodyBytes, logText, origins, 0);
+    }
 
     /** A configuration with the default origins. */
     public ServerConfig(String modelName, String host, int port, int parallel, int contextLength, int batchSize,
@@ -44,6 +52,9 @@ public record ServerConfig(String modelName, String host, int port, int parallel
         }
         if (origins == null) {
             throw new IllegalArgumentException("origins must be given (Origins.withDefaults)");
+        }
+        if (imageUrlLimit < 0) {
+            throw new IllegalArgumentException("the image URL size limit must be >= 0, got " + imageUrlLimit);
         }
         if (apiKey != null && apiKey.isBlank()) {
             throw new IllegalArgumentException("--api-key must not be blank");
