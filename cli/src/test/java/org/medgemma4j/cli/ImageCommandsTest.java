@@ -98,6 +98,16 @@ class ImageCommandsTest {
     }
 
     @Test
+    void fitCountsTheEncoderBesideTheModel() {
+        CliRun paired = CliRun.of("fit", pairedModel.toString());
+        assertThat(paired.exitCode()).as(paired.err()).isZero();
+        assertThat(paired.out()).contains("vision encoder").contains("mmproj weights and encoder buffers");
+        CliRun lone = CliRun.of("fit", loneModel.toString());
+        assertThat(lone.exitCode()).as(lone.err()).isZero();
+        assertThat(lone.out()).doesNotContain("vision encoder");
+    }
+
+    @Test
     void anImageForAModelWithoutAnEncoderIsAOneLineError() {
         CliRun r = CliRun.of("run", "-m", loneModel.toString(), "--image", image.toString(), "-n", "4", "-t", "1", "hello");
         assertThat(r.exitCode()).isNotZero();
