@@ -122,8 +122,21 @@ final class FitCommand implements Callable<Integer> {
                 default -> throw notLocal;
             };
         }
+        ModelShape shape;
         try (GgufFile g = GgufFile.open(file)) {
-            return ModelShape.of(g);
+            shape = ModelShape.of(g);
+        }
+        Path mmproj;
+        try {
+            mmproj = org.medgemma4j.vision.VisionModel.findBeside(file);
+        } catch (java.io.IOException several) {
+            return shape; // which one would be used is the user's choice (--mmproj), so none is counted
+        }
+        if (mmproj == null) {
+            return shape;
+        }
+        try (GgufFile g = GgufFile.open(mmproj)) {
+            return shape.withVision(ModelShape.visionBytes(g, Runtime.getRuntime().availableProcessors()));
         }
     }
 }

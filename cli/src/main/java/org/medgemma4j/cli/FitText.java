@@ -18,7 +18,7 @@ final class FitText {
         row(out, "compute buffers", r.computeBytes(), "4 x (batch x (3 embd + q + k + v + attn + 2 ff + 2 head_dim) + vocab)");
         row(out, "total", r.totalBytes(), "");
         if (r.visionBytes() > 0) {
-            row(out, "vision encoder", r.visionBytes(), "mmproj F16, extra when images are used");
+            row(out, "vision encoder", r.visionBytes(), "mmproj weights and encoder buffers, extra when images are used");
         }
         out.println("KV cache beside the rule of thumb:");
         row(out, "  ours (exact)", r.kvBytes(), "only the global layers grow with the context");

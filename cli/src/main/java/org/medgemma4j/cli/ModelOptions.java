@@ -70,6 +70,15 @@ final class ModelOptions {
     }
 
     Session newSession(LoadedModel m) {
+        return newSession(m, 1);
+    }
+
+    /**
+     * A session whose passes take at least {@code minBatch} tokens: an image's embeddings go through the
+     * text model in one pass (bidirectional attention), so with images the batch is raised to an image's size.
+     */
+    Session newSession(LoadedModel m, int minBatch) {
+        int batchSize = Math.max(this.batchSize, minBatch);
         if (contextSize < 2 || batchSize < 1) {
             throw new IllegalArgumentException("--ctx-size must be at least 2 and --batch-size at least 1");
         }

@@ -93,8 +93,17 @@ final class ServeCommand implements Callable<Integer> {
             description = "require 'Authorization: Bearer KEY' on every route but /health (or set MEDGEMMA_API_KEY)")
     String apiKey;
 
-    @Option(names = "--max-body", paramLabel = "BYTES", description = "largest request body (default ${DEFAULT-VALUE})")
-    int maxBody = 1 << 20;
+    @Option(names = "--max-body", paramLabel = "BYTES", description = "largest request body (default ${DEFAULT-VALUE}: images come base64 in the body)")
+    int maxBody = 32 << 20;
+
+    @Option(names = "--mmproj", paramLabel = "FILE",
+            description = "with one -m, its image encoder (default: the mmproj*.gguf beside each model file)")
+    Path mmproj;
+
+    @Option(names = "--allow-image-urls", paramLabel = "SIZE", arity = "0..1", fallbackValue = "20M",
+            description = "fetch http(s) image_url parts, each up to SIZE (default 20M when given); without it images come "
+                    + "as data URIs or base64 only")
+    String imageUrlLimit;
 
     @Option(names = "--deid", description = "de-identify prompts and answers (names, dates, places, numbers) before "
             + "anything is logged (with --log-text)")
@@ -171,9 +180,19 @@ final class ServeCommand implements Callable<Integer> {
             }
             library = ModelLibrary.of(named);
         }
+        if (mmproj != null) {
+            if (named.size() != 1) {
+                throw new IllegalArgumentException("--mmproj names the image encoder of one model; give it with a single -m");
+            }
+            if (!java.nio.file.Files.isRegularFile(mmproj)) {
+                throw new IllegalArgumentException(mmproj + ": no such file");
+            }
+            library.withMmproj(named.values().iterator().next(), mmproj);
+        }
+        long urlLimit = imageUrlLimit == null ? 0 : MemoryGuard.parseSize(imageUrlLimit);
         ServerConfig config = new ServerConfig(named.isEmpty() ? "" : named.keySet().iterator().next(), host, port, parallel,
                 ctx, batch, queue, apiKey, maxBody, logText, Origins.withDefaults(origins),
-                deid ? DeidScrubber.standard() : UnaryOperator.identity());
+                deid ? DeidScrubber.standard() : UnaryOperator.identity(), urlLimit);
         MedgemmaServer.PoolOptions pool = new MedgemmaServer.PoolOptions(threads, limit.budget(), limit.source(), keep,
                 List.copyOf(named.keySet()), HfClient.fromEnvironment());
         try (LuceneIndex idx = index == null ? null : LuceneIndex.open(index);

@@ -35,13 +35,34 @@ public final class ChatTemplate {
         }
     }
 
+    /**
+     * Tokenizes the text of one turn into {@code out}, whose next token goes at position {@code base + out.size()}
+     * of the conversation: {@code lead} is
+     * "speaker\n" and, in the first user turn, the folded system message; {@code content} is the message's
+     * own text, trimmed. Images enter a prompt here (see org.medgemma4j.vision.ImageChat).
+     */
+    @FunctionalInterface
+    public interface TurnText {
+        void append(IntList out, int base, int message, String lead, String content);
+    }
+
+    /** Plain text turns: lead and content tokenized as one fragment, without special-token parsing. */
+    private TurnText plainText() {
+        return (out, base, message, lead, content) -> out.addAll(tokenizer.encode(lead + content, false, false));
+    }
+
     /** The prompt tokens of a conversation, ending with the model's turn opened when {@code addGenerationPrompt}. */
     public int[] encode(List<ChatMessage> messages, boolean addGenerationPrompt) {
+        return encode(messages, addGenerationPrompt, plainText());
+    }
+
+    /** As {@link #encode(List, boolean)}, each turn's text tokenized by {@code text}. */
+    public int[] encode(List<ChatMessage> messages, boolean addGenerationPrompt, TurnText text) {
         List<Turn> turns = turns(messages, addGenerationPrompt);
         IntList out = new IntList();
         out.add(bos);
         for (Turn t : turns) {
-            appendTurn(out, t.speaker, t.text);
+            appendTurn(out, 0, t, text);
         }
         if (addGenerationPrompt) {
             out.add(startOfTurn);
@@ -52,10 +73,19 @@ public final class ChatTemplate {
 
     /** The tokens that continue a conversation after the model's answer: the answer's end, then a user turn. */
     public int[] encodeFollowUp(String userMessage) {
+        return encodeFollowUp(userMessage, 0, plainText());
+    }
+
+    /**
+     * As {@link #encodeFollowUp(String)}, the user's text tokenized by {@code text}; {@code offset} is where
+     * the follow-up starts in the conversation (the token count so far), so that {@code text} sees the
+     * conversation's positions.
+     */
+    public int[] encodeFollowUp(String userMessage, int offset, TurnText text) {
         IntList out = new IntList();
         out.add(endOfTurn);
         out.addAll(tokenizer.encode("\n", false, false));
-        appendTurn(out, "user", userMessage.strip());
+        appendTurn(out, offset, new Turn("user", "", userMessage.strip(), 0), text);
         out.add(startOfTurn);
         out.addAll(tokenizer.encode("model\n", false, false));
         return out.toArray();
@@ -65,7 +95,7 @@ public final class ChatTemplate {
     public String render(List<ChatMessage> messages, boolean addGenerationPrompt) {
         StringBuilder sb = new StringBuilder("<bos>");
         for (Turn t : turns(messages, addGenerationPrompt)) {
-            sb.append("<start_of_turn>").append(t.speaker).append('\n').append(t.text).append("<end_of_turn>\n");
+            sb.append("<start_of_turn>").append(t.speaker).append('\n').append(t.prefix).append(t.content).append("<end_of_turn>\n");
         }
         if (addGenerationPrompt) {
             sb.append("<start_of_turn>model\n");
@@ -73,15 +103,16 @@ public final class ChatTemplate {
         return sb.toString();
     }
 
-    /** A whole turn: start, "speaker\n" + text tokenized as one fragment, end, newline. */
-    private void appendTurn(IntList out, String speaker, String text) {
+    /** A whole turn: start, "speaker\n" + text (one fragment for plain text), end, newline. */
+    private void appendTurn(IntList out, int base, Turn t, TurnText text) {
         out.add(startOfTurn);
-        out.addAll(tokenizer.encode(speaker + "\n" + text, false, false));
+        text.append(out, base, t.message, t.speaker + "\n" + t.prefix, t.content);
         out.add(endOfTurn);
         out.addAll(tokenizer.encode("\n", false, false));
     }
 
-    private record Turn(String speaker, String text) {
+    /** A turn: who speaks, the folded system message ("" if none), the message's text, its index in the messages. */
+    private record Turn(String speaker, String prefix, String content, int message) {
     }
 
     /** Validates the roles and folds the system message into the first user turn. */
@@ -106,11 +137,8 @@ public final class ChatTemplate {
                 throw new IllegalArgumentException("conversation roles must alternate user/assistant/user/...: message "
                         + (i + 1) + " is " + m.role().name().toLowerCase(java.util.Locale.ROOT));
             }
-            String text = m.content().strip();
-            if (i == first && system != null) {
-                text = system + "\n\n" + text;
-            }
-            turns.add(new Turn(m.role() == Role.USER ? "user" : "model", text));
+            String prefix = i == first && system != null ? system + "\n\n" : "";
+            turns.add(new Turn(m.role() == Role.USER ? "user" : "model", prefix, m.content().strip(), i));
         }
         if (turns.isEmpty()) {
             throw new IllegalArgumentException("a conversation needs a user message");

@@ -269,6 +269,38 @@ public final class Sequence implements AutoCloseable {
         length = cached;
     }
 
+    /**
+     * Evaluates a prompt holding images (each {@link ImageSpan#marker} at its positions) up to the end of its
+     * last image, reusing what the cache holds (an image too, when the same image sits at the same place):
+     * text, image, text, ... A following {@link #start} with the same prompt then only feeds the text after
+     * the last image. Nothing is done for a prompt without images.
+     */
+    public void prefillImages(Gemma3Inference inference, int[] prompt, java.util.List<ImageSpan> images) {
+        if (images.isEmpty()) {
+            return;
+        }
+        for (ImageSpan image : images) {
+            if (image.end() > prompt.length || prompt[image.start()] != image.marker()) {
+                throw new IllegalArgumentException("the prompt does not hold the image's marker at " + image.start());
+            }
+        }
+        if (images.getLast().end() >= cache.contextLength()) {
+            throw new ContextOverflowException(images.getLast().end() + 1, cache.contextLength());
+        }
+        int done = reusablePrefix(prompt);
+        for (ImageSpan image : images) {
+            if (image.end() <= done) {
+                continue;
+            }
+            done = Math.min(done, image.start());
+            if (image.start() > done) {
+                evaluate(inference, prompt, done, image.start() - done, null);
+            }
+            evaluateImage(inference, image, null);
+            done = image.end();
+        }
+    }
+
     /** The logits after the last evaluated token (a copy). */
     public float[] logits() {
         return logits.clone();

@@ -104,24 +104,7 @@ public final class Session implements AutoCloseable {
 
     /** Evaluates the prompt up to the end of its last image, reusing what the cache holds. */
     private void prefill(int[] prompt, java.util.List<ImageSpan> images, float[][] all) {
-        if (images.isEmpty()) {
-            return;
-        }
-        for (ImageSpan image : images) {
-            if (image.end() > prompt.length || prompt[image.start()] != image.marker()) {
-                throw new IllegalArgumentException("the prompt does not hold the image's marker at " + image.start());
-            }
-        }
-        int done = sequence.reusablePrefix(prompt);
-        for (ImageSpan image : images) {
-            if (image.end() <= done) {
-                continue;
-            }
-            done = Math.min(done, image.start());
-            evaluateText(prompt, done, image.start(), all);
-            sequence.evaluateImage(inference, image, null);
-            done = image.end();
-        }
+        sequence.prefillImages(inference, prompt, images);
     }
 
     /**
@@ -130,6 +113,14 @@ public final class Session implements AutoCloseable {
      */
     public void evaluate(int[] ids, int offset, int count, float[][] all) {
         sequence.evaluate(inference, ids, offset, count, all);
+    }
+
+    /**
+     * Runs an image's embeddings at its positions, right after the cached tokens; the last logits kept, every
+     * position's in {@code all} when given (at least {@link ImageSpan#count} rows).
+     */
+    public void evaluateImage(ImageSpan image, float[][] all) {
+        sequence.evaluateImage(inference, image, all == null ? null : java.util.Arrays.copyOf(all, image.count()));
     }
 
     /** The logits after the last evaluated token (a copy). */

@@ -15,7 +15,7 @@ import org.medgemma4j.tokenizer.Tokenizer;
 public record MediaPrompt(int[] tokens, List<ImageSpan> images) {
 
     /** Where an image goes in prompt text (llama.cpp's default media marker). */
-    public static final String MARKER = "<__media__>";
+    public static final String MARKER = org.medgemma4j.generate.ImageTurns.MARKER;
     public static final String START_OF_IMAGE = "<start_of_image>";
     public static final String END_OF_IMAGE = "<end_of_image>";
 

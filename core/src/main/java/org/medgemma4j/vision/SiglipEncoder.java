@@ -64,6 +64,22 @@ public final class SiglipEncoder {
         this.scratch = new float[0];
     }
 
+    /**
+     * Bytes of the buffers an encoder of {@code config} allocates on {@code threads} workers (the activations of
+     * all patches, the attention's per-worker score rows, the matrix products' scratch, the projector's output):
+     * what {@code fit} counts for images beside the mmproj's weights.
+     */
+    public static long bufferBytes(VisionConfig config, int threads) {
+        long n = config.patchCount();
+        long d = config.width();
+        long tokens = config.tokenCount();
+        long floats = n * config.patchLength() + 9 * n * d + n * config.feedForwardLength()
+                + (long) threads * QUERY_BLOCK * n
+                + WeightMatrix.scratchLength((int) n, Math.max(config.width(), config.feedForwardLength()))
+                + tokens * d + tokens * config.projectionDim() + 3L * config.imageSize() * config.imageSize();
+        return 4 * floats;
+    }
+
     /** Floats of input: 3 planes (R, G, B) of imageSize x imageSize normalised pixels. */
     public int inputLength() {
         return 3 * c.imageSize() * c.imageSize();

@@ -1,13 +1,18 @@
 package org.medgemma4j.server;
 
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.function.UnaryOperator;
 import org.medgemma4j.generate.ChatMessage;
 import org.medgemma4j.generate.GenerationOptions;
 import org.medgemma4j.generate.GenerationResult;
+import org.medgemma4j.generate.ImageSpan;
+import org.medgemma4j.generate.ImageTurns;
 import org.medgemma4j.generate.LoadedModel;
 import org.medgemma4j.generate.TokenLogprob;
+import org.medgemma4j.vision.MediaPrompt;
+import org.medgemma4j.vision.RgbImage;
 
 /** What both APIs share: the model check, prompts from messages or text, limits, and running a job. */
 final class Engine {
@@ -32,13 +37,66 @@ final class Engine {
     private final Scheduler scheduler;
     private final boolean logText;
     private final UnaryOperator<String> logScrubber;
+    private final ImageEncoder images;
 
-    Engine(LoadedModel model, ModelCard card, Scheduler scheduler, boolean logText, UnaryOperator<String> logScrubber) {
+    Engine(LoadedModel model, ModelCard card, Scheduler scheduler, boolean logText, UnaryOperator<String> logScrubber,
+           ImageEncoder images) {
         this.model = model;
         this.card = card;
         this.scheduler = scheduler;
         this.logText = logText;
         this.logScrubber = logScrubber;
+        this.images = images;
+    }
+
+    /** A prompt's tokens and the images in it (at their positions). */
+    record Prompt(int[] tokens, List<ImageSpan> images) {
+        Prompt(int[] tokens) {
+            this(tokens, List.of());
+        }
+    }
+
+    /** Whether this model reads images. */
+    boolean vision() {
+        return images.available();
+    }
+
+    /**
+     * The prompt of a conversation whose messages carry images ({@code imagesPerMessage.get(i)}: message i's,
+     * in order): each goes where its message's text holds {@code <__media__>}, else before the text.
+     */
+    Prompt chatPrompt(List<ChatMessage> messages, List<List<RgbImage>> imagesPerMessage) {
+        if (imagesPerMessage.stream().allMatch(List::isEmpty)) {
+            return new Prompt(chatPrompt(messages));
+        }
+        if (messages.isEmpty()) {
+            throw ApiException.badRequest("'messages' must not be empty");
+        }
+        List<List<float[]>> embeddings = new ArrayList<>();
+        for (List<RgbImage> list : imagesPerMessage) {
+            embeddings.add(images.embed(list));
+        }
+        try {
+            ImageTurns turns = new ImageTurns(model.tokenizer(), embeddings, images.tokensPerImage());
+            int[] tokens = model.template().encode(messages, true, turns);
+            return new Prompt(tokens, turns.spans());
+        } catch (IllegalArgumentException e) {
+            throw ApiException.badRequest(e.getMessage());
+        }
+    }
+
+    /** Raw text with images, as llama.cpp's mtmd takes it: control tokens parsed, an image at each {@code <__media__>}. */
+    Prompt rawPrompt(String text, List<RgbImage> list) {
+        if (list.isEmpty()) {
+            return new Prompt(rawPrompt(text));
+        }
+        List<float[]> embeddings = images.embed(list);
+        try {
+            MediaPrompt p = MediaPrompt.build(model.tokenizer(), text, embeddings, images.tokensPerImage(), true);
+            return new Prompt(p.tokens(), p.images());
+        } catch (IllegalArgumentException e) {
+            throw ApiException.badRequest(e.getMessage());
+        }
     }
 
     LoadedModel model() {
@@ -75,6 +133,12 @@ final class Engine {
      * large a token limit is the client's error.
      */
     Job submit(int[] prompt, GenerationOptions options, int contextLimit) {
+        return submit(new Prompt(prompt), options, contextLimit);
+    }
+
+    /** As {@link #submit(int[], GenerationOptions, int)}, for a prompt with images. */
+    Job submit(Prompt request, GenerationOptions options, int contextLimit) {
+        int[] prompt = request.tokens();
         int limit = Math.min(contextLimit, contextLength());
         if (prompt.length >= limit) {
             throw ApiException.badRequest("the prompt is " + prompt.length + " tokens; the context holds " + limit
@@ -88,9 +152,10 @@ final class Engine {
         int max = options.maxTokens() < 0 ? room : Math.min(options.maxTokens(), room);
         GenerationOptions bounded = options.withMaxTokens(max);
         if (logText) {
-            LOG.log(System.Logger.Level.INFO, "prompt: " + logScrubber.apply(model.tokenizer().decode(prompt)));
+            LOG.log(System.Logger.Level.INFO, "prompt: " + logScrubber.apply(model.tokenizer().decode(
+                    java.util.Arrays.stream(prompt).filter(t -> t >= 0).toArray())) + " (" + request.images().size() + " images)");
         }
-        return scheduler.submit(prompt, bounded);
+        return scheduler.submit(prompt, request.images(), bounded);
     }
 
     /**

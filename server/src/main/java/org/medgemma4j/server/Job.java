@@ -7,6 +7,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import org.medgemma4j.generate.GenerationOptions;
 import org.medgemma4j.generate.GenerationResult;
+import org.medgemma4j.generate.ImageSpan;
 import org.medgemma4j.generate.StopReason;
 import org.medgemma4j.generate.TokenLogprob;
 import org.medgemma4j.generate.TokenStream;
@@ -38,6 +39,7 @@ final class Job implements TokenStream {
     }
 
     private final int[] prompt;
+    private final List<ImageSpan> images;
     private final GenerationOptions options;
     private final BlockingQueue<Event> events = new LinkedBlockingQueue<>();
     private volatile boolean cancelled;
@@ -45,13 +47,19 @@ final class Job implements TokenStream {
     private final List<TokenLogprob> pending = new ArrayList<>();
     private final List<TokenLogprob> answerLogprobs = new CopyOnWriteArrayList<>();
 
-    Job(int[] prompt, GenerationOptions options) {
+    Job(int[] prompt, List<ImageSpan> images, GenerationOptions options) {
         this.prompt = prompt;
+        this.images = images;
         this.options = options;
     }
 
     int[] prompt() {
         return prompt;
+    }
+
+    /** The images in the prompt, at their positions. */
+    List<ImageSpan> images() {
+        return images;
     }
 
     GenerationOptions options() {

@@ -122,8 +122,9 @@ public final class MedgemmaServer implements AutoCloseable {
         }
         ObjectMapper json = new ObjectMapper();
         Router router = new Router();
-        new OllamaApi(pool, new ModelAdmin(pool, options.hf(), json), json, config.maxBodyBytes(), version()).register(router);
-        new OpenAiApi(pool, json, config.maxBodyBytes()).register(router);
+        ImageSources images = new ImageSources(config.imageUrlLimit());
+        new OllamaApi(pool, new ModelAdmin(pool, options.hf(), json), json, config.maxBodyBytes(), version(), images).register(router);
+        new OpenAiApi(pool, json, config.maxBodyBytes(), images).register(router);
         if (asker != null) {
             new AskApi(pool, json, config.maxBodyBytes(), asker).register(router);
         }

@@ -140,6 +140,11 @@ final class ModelCard {
 
     /** Ollama's /api/show body. */
     ObjectNode show(ObjectMapper json, String defaultParameters) {
+        return show(json, defaultParameters, false);
+    }
+
+    /** Ollama's /api/show body; {@code vision}: the model has an image encoder (capabilities "vision"). */
+    ObjectNode show(ObjectMapper json, String defaultParameters, boolean vision) {
         ObjectNode n = json.createObjectNode();
         n.put("modelfile", "# served by medgemma4j\nFROM " + name + "\nTEMPLATE \"\"\"" + template + "\"\"\"\n");
         n.put("parameters", defaultParameters);
@@ -154,7 +159,10 @@ final class ModelCard {
         info.put("gemma3.attention.head_count", config.headCount());
         info.put("gemma3.attention.head_count_kv", config.headCountKv());
         info.put("gemma3.attention.sliding_window", config.slidingWindow());
-        n.putArray("capabilities").add("completion");
+        com.fasterxml.jackson.databind.node.ArrayNode capabilities = n.putArray("capabilities").add("completion");
+        if (vision) {
+            capabilities.add("vision");
+        }
         n.put("modified_at", modified.toString());
         warning.ifPresent(w -> n.put("warning", w));
         return n;

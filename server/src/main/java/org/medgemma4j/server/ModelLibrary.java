@@ -33,6 +33,8 @@ public final class ModelLibrary {
     private final ModelStore store;
     private final OllamaStore ollama;
     private final Map<Path, ModelCard> cards = new ConcurrentHashMap<>();
+    /** Image encoders given for model files (serve --mmproj); the others are looked for beside their file. */
+    private final Map<Path, Path> mmprojs = new ConcurrentHashMap<>();
 
     private ModelLibrary(List<Entry> named, ModelStore store, OllamaStore ollama) {
         this.named = named;
@@ -105,6 +107,30 @@ public final class ModelLibrary {
             return Optional.of(new Entry(name, p, Files.size(p), p.startsWith(ollama.root()) ? "ollama" : "store"));
         } catch (StoreException e) {
             return Optional.empty();
+        }
+    }
+
+    /** Serves {@code model} with the image encoder {@code mmproj} (serve --mmproj) rather than one found beside it. */
+    public ModelLibrary withMmproj(Path model, Path mmproj) {
+        mmprojs.put(model.toAbsolutePath(), mmproj);
+        return this;
+    }
+
+    /**
+     * The image encoder of a model file: the one given, else the one mmproj*.gguf beside it; empty for none.
+     * Several beside it are an IOException that names them.
+     */
+    Optional<Path> mmproj(Path model) throws IOException {
+        Path given = mmprojs.get(model.toAbsolutePath());
+        return given != null ? Optional.of(given) : Optional.ofNullable(org.medgemma4j.vision.VisionModel.findBeside(model));
+    }
+
+    /** Whether the model has an image encoder (for /api/show's and /v1/models' capabilities). */
+    boolean hasVision(Entry e) {
+        try {
+            return mmproj(e.path()).isPresent();
+        } catch (IOException ex) {
+            return false;
         }
     }
 

@@ -56,6 +56,7 @@ final class ModelPool implements AutoCloseable {
         private LoadedModel model;
         private Scheduler scheduler;
         private Engine engine;
+        private ImageEncoder images;
         private RuntimeException failure;
         private int active;
         private long lastUsed;
@@ -327,22 +328,29 @@ final class ModelPool implements AutoCloseable {
     private void load(Loaded l) {
         long t0 = System.nanoTime();
         LoadedModel model = null;
+        ImageEncoder images = null;
         try {
             model = opener.open(l.path, settings.threads());
-            Scheduler scheduler = new Scheduler(model, settings.parallel(), settings.contextLength(), settings.batchSize(),
-                    settings.queue(), metrics);
+            images = ImageEncoder.open(library, l.name, l.path, model, settings.threads());
+            // an image goes through the text model in one pass: the batch holds at least one image
+            Scheduler scheduler = new Scheduler(model, settings.parallel(), settings.contextLength(),
+                    Math.max(settings.batchSize(), images.tokensPerImage()), settings.queue(), metrics);
             Engine engine = new Engine(model, new ModelCard(l.name, model), scheduler, settings.logText(),
-                    settings.logScrubber());
+                    settings.logScrubber(), images);
             synchronized (this) {
                 l.model = model;
                 l.scheduler = scheduler;
                 l.engine = engine;
+                l.images = images;
                 l.loadNanos = System.nanoTime() - t0;
                 l.lastUsed = ++tick;
                 notifyAll();
             }
             LOG.log(System.Logger.Level.INFO, "loaded " + l.name + " in " + (System.nanoTime() - t0) / 1_000_000 + " ms");
         } catch (IOException | RuntimeException e) {
+            if (images != null) {
+                images.close();
+            }
             if (model != null && opener.owns()) {
                 model.close();
             }
@@ -358,6 +366,7 @@ final class ModelPool implements AutoCloseable {
 
     private void close(Loaded l) {
         l.scheduler.close();
+        l.images.close();
         if (opener.owns()) {
             l.model.close();
         }

@@ -14,6 +14,7 @@ import org.medgemma4j.generate.ChatTemplate;
 import org.medgemma4j.gguf.GgufFile;
 import org.medgemma4j.model.Gemma3Config;
 import org.medgemma4j.tokenizer.Tokenizer;
+import org.medgemma4j.vision.RgbImage;
 import org.medgemma4j.generate.ChatMessage;
 import org.medgemma4j.generate.GenerationOptions;
 import org.medgemma4j.generate.GenerationResult;
@@ -32,8 +33,10 @@ final class OllamaApi {
     private final ObjectMapper json;
     private final int maxBody;
     private final String version;
+    private final ImageSources images;
 
-    OllamaApi(ModelPool pool, ModelAdmin admin, ObjectMapper json, int maxBody, String version) {
+    OllamaApi(ModelPool pool, ModelAdmin admin, ObjectMapper json, int maxBody, String version, ImageSources images) {
+        this.images = images;
         this.pool = pool;
         this.admin = admin;
         this.json = json;
@@ -88,7 +91,8 @@ final class OllamaApi {
         if (request.has("tools") && !request.array("tools").isEmpty()) {
             throw ApiException.badRequest("tool calling is not supported");
         }
-        List<ChatMessage> messages = messages(request);
+        List<List<RgbImage>> imagesPerMessage = new ArrayList<>();
+        List<ChatMessage> messages = messages(request, imagesPerMessage);
         Duration keepAlive = KeepAlive.parse(request.raw("keep_alive"), null);
         if (messages.isEmpty()) {
             // Ollama's idioms: no messages loads the model, and with keep_alive 0 unloads it
@@ -98,7 +102,7 @@ final class OllamaApi {
             return;
         }
         try (ModelPool.Lease lease = pool.acquire(model, keepAlive)) {
-            chat(ex, request, model, messages, lease);
+            chat(ex, request, model, messages, imagesPerMessage, lease);
         }
     }
 
@@ -112,12 +116,12 @@ final class OllamaApi {
         return "load";
     }
 
-    private void chat(Exchange ex, JsonBody request, String model, List<ChatMessage> messages, ModelPool.Lease lease)
-            throws IOException {
+    private void chat(Exchange ex, JsonBody request, String model, List<ChatMessage> messages, List<List<RgbImage>> imagesPerMessage,
+                      ModelPool.Lease lease) throws IOException {
         Engine engine = lease.engine();
         boolean stream = request.bool("stream", true);
         Settings s = settings(request, engine);
-        Job job = engine.submit(engine.chatPrompt(messages), s.options(), s.contextLimit());
+        Job job = engine.submit(engine.chatPrompt(messages, imagesPerMessage), s.options(), s.contextLimit());
         if (stream) {
             ex.startStream("application/x-ndjson");
             GenerationResult r = engine.run(job, new Engine.Sink() {
@@ -138,16 +142,15 @@ final class OllamaApi {
         }
     }
 
-    private List<ChatMessage> messages(JsonBody request) {
+    /** The messages, each one's images (base64) into {@code imagesPerMessage}. */
+    private List<ChatMessage> messages(JsonBody request, List<List<RgbImage>> imagesPerMessage) {
         List<ChatMessage> out = new ArrayList<>();
         for (JsonNode m : request.array("messages")) {
             if (!(m instanceof ObjectNode o)) {
                 throw ApiException.badRequest("each message must be an object with 'role' and 'content'");
             }
             JsonBody msg = JsonBody.of(o);
-            if (msg.has("images") && !msg.array("images").isEmpty()) {
-                throw ApiException.badRequest("images are not supported by this server");
-            }
+            imagesPerMessage.add(images(msg, "message " + (out.size() + 1) + " image "));
             try {
                 out.add(new ChatMessage(Role.parse(msg.requiredString("role")), msg.string("content", "")));
             } catch (IllegalArgumentException e) {
@@ -157,12 +160,25 @@ final class OllamaApi {
         return out;
     }
 
+    /** A request's or message's {@code images}: base64 strings, decoded (a 400 names the one that is not an image). */
+    private List<RgbImage> images(JsonBody body, String what) {
+        if (!body.has("images")) {
+            return List.of();
+        }
+        List<RgbImage> out = new ArrayList<>();
+        for (JsonNode image : body.array("images")) {
+            if (!image.isTextual()) {
+                throw ApiException.badRequest("'images' must be a list of base64 strings");
+            }
+            out.add(images.base64(image.textValue(), what + (out.size() + 1)));
+        }
+        return out;
+    }
+
     private void generate(Exchange ex) throws IOException {
         JsonBody request = JsonBody.parse(json, ex.body(maxBody));
         String model = request.string("model", null);
-        if (request.has("images") && !request.array("images").isEmpty()) {
-            throw ApiException.badRequest("images are not supported by this server");
-        }
+        List<RgbImage> given = images(request, "image ");
         if (request.has("context")) {
             throw ApiException.badRequest("'context' is not supported; send the conversation to /api/chat");
         }
@@ -181,24 +197,27 @@ final class OllamaApi {
             return;
         }
         try (ModelPool.Lease lease = pool.acquire(model, keepAlive)) {
-            generate(ex, request, model, prompt, system, raw, stream, lease);
+            generate(ex, request, model, prompt, given, system, raw, stream, lease);
         }
     }
 
-    private void generate(Exchange ex, JsonBody request, String model, String prompt, String system, boolean raw,
-                          boolean stream, ModelPool.Lease lease) throws IOException {
+    private void generate(Exchange ex, JsonBody request, String model, String prompt, List<RgbImage> given, String system,
+                          boolean raw, boolean stream, ModelPool.Lease lease) throws IOException {
         Engine engine = lease.engine();
         Settings s = settings(request, engine);
-        int[] tokens;
+        Engine.Prompt tokens;
         if (raw) {
-            tokens = engine.rawPrompt(prompt);
+            tokens = engine.rawPrompt(prompt, given);
         } else {
             List<ChatMessage> messages = new ArrayList<>();
+            List<List<RgbImage>> imagesPerMessage = new ArrayList<>();
             if (system != null && !system.isBlank()) {
                 messages.add(ChatMessage.system(system));
+                imagesPerMessage.add(List.of());
             }
             messages.add(ChatMessage.user(prompt));
-            tokens = engine.chatPrompt(messages);
+            imagesPerMessage.add(given);
+            tokens = engine.chatPrompt(messages, imagesPerMessage);
         }
         Job job = engine.submit(tokens, s.options(), s.contextLimit());
         if (stream) {
@@ -276,7 +295,7 @@ final class OllamaApi {
         }
         String parameters = "stop                           \"<end_of_turn>\"\ntemperature                    1\n"
                 + "top_k                          64\ntop_p                          0.95\nnum_ctx                        " + ctx;
-        sendJson(ex, card.show(json, parameters));
+        sendJson(ex, card.show(json, parameters, pool.library().hasVision(e)));
     }
 
     /** The loaded models with what they hold (mapped file and KV caches) and when they will be unloaded. */

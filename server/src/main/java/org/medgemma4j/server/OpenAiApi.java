@@ -17,6 +17,7 @@ import org.medgemma4j.generate.Role;
 import org.medgemma4j.generate.StopReason;
 import org.medgemma4j.generate.TokenLogprob;
 import org.medgemma4j.tokenizer.Tokenizer;
+import org.medgemma4j.vision.RgbImage;
 
 /**
  * OpenAI's API: /v1/chat/completions and /v1/completions (SSE streams ending in [DONE]) with log-probabilities
@@ -27,11 +28,13 @@ final class OpenAiApi {
     private final ModelPool pool;
     private final ObjectMapper json;
     private final int maxBody;
+    private final ImageSources images;
 
-    OpenAiApi(ModelPool pool, ObjectMapper json, int maxBody) {
+    OpenAiApi(ModelPool pool, ObjectMapper json, int maxBody, ImageSources images) {
         this.pool = pool;
         this.json = json;
         this.maxBody = maxBody;
+        this.images = images;
     }
 
     void register(Router router) {
@@ -57,7 +60,14 @@ final class OpenAiApi {
         if (chat && request.has("tools") && !request.array("tools").isEmpty()) {
             throw ApiException.badRequest("tool calling is not supported");
         }
-        int[] prompt = chat ? engine.chatPrompt(messages(request)) : engine.rawPrompt(completionPrompt(request));
+        Engine.Prompt prompt;
+        if (chat) {
+            List<List<RgbImage>> imagesPerMessage = new ArrayList<>();
+            List<ChatMessage> messages = messages(request, imagesPerMessage);
+            prompt = engine.chatPrompt(messages, imagesPerMessage);
+        } else {
+            prompt = new Engine.Prompt(engine.rawPrompt(completionPrompt(request)));
+        }
         int logprobs = logprobs(request, chat);
         GenerationOptions options = options(request, chat, engine).withLogprobs(logprobs);
         Tokenizer tokenizer = engine.model().tokenizer();
@@ -210,7 +220,8 @@ final class OpenAiApi {
         return new GenerationOptions(limit, Sampling.from(request), stop, false).withGrammar(StructuredOutput.openAi(request));
     }
 
-    private List<ChatMessage> messages(JsonBody request) {
+    /** The messages, each message's images (image_url parts) into {@code imagesPerMessage}. */
+    private List<ChatMessage> messages(JsonBody request, List<List<RgbImage>> imagesPerMessage) throws IOException {
         List<ChatMessage> out = new ArrayList<>();
         for (JsonNode m : request.array("messages")) {
             if (!(m instanceof ObjectNode o)) {
@@ -219,7 +230,9 @@ final class OpenAiApi {
             JsonBody msg = JsonBody.of(o);
             String role = msg.requiredString("role").toLowerCase(Locale.ROOT);
             try {
-                out.add(new ChatMessage(Role.parse(role.equals("developer") ? "system" : role), content(msg.raw("content"))));
+                List<RgbImage> mine = new ArrayList<>();
+                out.add(new ChatMessage(Role.parse(role.equals("developer") ? "system" : role), content(msg.raw("content"), mine)));
+                imagesPerMessage.add(mine);
             } catch (IllegalArgumentException e) {
                 throw ApiException.badRequest(e.getMessage());
             }
@@ -227,8 +240,11 @@ final class OpenAiApi {
         return out;
     }
 
-    /** A message's content: a string, or an array of text parts. */
-    private static String content(JsonNode content) {
+    /**
+     * A message's content: a string, or an array of text and image_url parts (text joined; images in order into
+     * {@code images}, placed by the template before the text unless it holds {@code <__media__>}).
+     */
+    private String content(JsonNode content, List<RgbImage> images) throws IOException {
         if (content == null) {
             return "";
         }
@@ -240,8 +256,18 @@ final class OpenAiApi {
         }
         StringBuilder sb = new StringBuilder();
         for (JsonNode part : content) {
-            if (!"text".equals(part.path("type").asText()) || !part.path("text").isTextual()) {
-                throw ApiException.badRequest("only text content parts are supported");
+            String type = part.path("type").asText();
+            if (type.equals("image_url")) {
+                JsonNode url = part.path("image_url");
+                url = url.isTextual() ? url : url.path("url");
+                if (!url.isTextual()) {
+                    throw ApiException.badRequest("an image_url part needs 'image_url': {'url': ...}");
+                }
+                images.add(this.images.url(url.textValue(), "image " + (images.size() + 1)));
+                continue;
+            }
+            if (!"text".equals(type) || !part.path("text").isTextual()) {
+                throw ApiException.badRequest("content parts must be text or image_url, got '" + type + "'");
             }
             sb.append(part.get("text").textValue());
         }
@@ -326,6 +352,10 @@ final class OpenAiApi {
             m.put("object", "model");
             m.put("created", pool.library().card(e).modified().getEpochSecond());
             m.put("owned_by", "medgemma4j");
+            ArrayNode capabilities = m.putArray("capabilities").add("completion");
+            if (pool.library().hasVision(e)) {
+                capabilities.add("vision");
+            }
         }
         ex.send(200, "application/json", json.writeValueAsString(root));
     }

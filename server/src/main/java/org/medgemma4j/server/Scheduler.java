@@ -8,6 +8,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.medgemma4j.generate.GenerationOptions;
 import org.medgemma4j.generate.GenerationResult;
+import org.medgemma4j.generate.ImageSpan;
 import org.medgemma4j.generate.LoadedModel;
 import org.medgemma4j.generate.Sequence;
 import org.medgemma4j.model.Gemma3Inference;
@@ -74,11 +75,16 @@ final class Scheduler implements AutoCloseable {
 
     /** Queues a request; throws {@link QueueFullException} when the queue is full. */
     Job submit(int[] prompt, GenerationOptions options) {
+        return submit(prompt, List.of(), options);
+    }
+
+    /** As {@link #submit(int[], GenerationOptions)}, for a prompt holding images at their spans. */
+    Job submit(int[] prompt, List<ImageSpan> images, GenerationOptions options) {
         if (outstanding.incrementAndGet() > slots.size() + queueCapacity) {
             outstanding.decrementAndGet();
             throw new QueueFullException(queueCapacity);
         }
-        Job job = new Job(prompt, options);
+        Job job = new Job(prompt, images, options);
         waiting.add(job);
         synchronized (this) {
             notifyAll();
@@ -128,6 +134,8 @@ final class Scheduler implements AutoCloseable {
                 continue;
             }
             try {
+                // the text before each image and the images are evaluated here, alone; the rest is batched
+                slot.sequence.prefillImages(inference, job.prompt(), job.images());
                 slot.sequence.start(job.prompt(), job.options(), job);
                 slot.job = job;
                 slot.lastUsed = ++tick;

@@ -16,16 +16,33 @@ import java.util.function.UnaryOperator;
  * @param origins      browser origins allowed to call the server (CORS): localhost pages by default, see {@link Origins}
  * @param logScrubber  applied to every prompt and answer before it is logged (with logText): serve --deid passes a
  *                     de-identifier, so no patient's details reach the log even when text logging is on
+ * @param imageUrlLimit largest image fetched from an http(s) URL in an OpenAI image_url part; 0 (the default)
+ *                     takes data URIs only (serve --allow-image-urls)
  */
 public record ServerConfig(String modelName, String host, int port, int parallel, int contextLength, int batchSize,
                            int queue, String apiKey, int maxBodyBytes, boolean logText, Origins origins,
-                           UnaryOperator<String> logScrubber) {
+                           UnaryOperator<String> logScrubber, long imageUrlLimit) {
 
-    /** A configuration whose logged text (with logText) is not scrubbed. */
+    /** A configuration whose logged text (with logText) is not scrubbed and that takes images as data URIs only. */
     public ServerConfig(String modelName, String host, int port, int parallel, int contextLength, int batchSize,
                         int queue, String apiKey, int maxBodyBytes, boolean logText, Origins origins) {
         this(modelName, host, port, parallel, contextLength, batchSize, queue, apiKey, maxBodyBytes, logText, origins,
-                UnaryOperator.identity());
+                UnaryOperator.identity(), 0);
+    }
+
+    /** As above, with logged text scrubbed by {@code logScrubber}. */
+    public ServerConfig(String modelName, String host, int port, int parallel, int contextLength, int batchSize,
+                        int queue, String apiKey, int maxBodyBytes, boolean logText, Origins origins,
+                        UnaryOperator<String> logScrubber) {
+        this(modelName, host, port, parallel, contextLength, batchSize, queue, apiKey, maxBodyBytes, logText, origins,
+                logScrubber, 0);
+    }
+
+    /** As above, taking http(s) image URLs up to {@code imageUrlLimit} bytes. */
+    public ServerConfig(String modelName, String host, int port, int parallel, int contextLength, int batchSize,
+                        int queue, String apiKey, int maxBodyBytes, boolean logText, Origins origins, long imageUrlLimit) {
+        this(modelName, host, port, parallel, contextLength, batchSize, queue, apiKey, maxBodyBytes, logText, origins,
+                UnaryOperator.identity(), imageUrlLimit);
     }
 
     /** A configuration with the default origins. */
@@ -59,6 +76,9 @@ public record ServerConfig(String modelName, String host, int port, int parallel
         }
         if (origins == null) {
             throw new IllegalArgumentException("origins must be given (Origins.withDefaults)");
+        }
+        if (imageUrlLimit < 0) {
+            throw new IllegalArgumentException("the image URL size limit must be >= 0, got " + imageUrlLimit);
         }
         if (apiKey != null && apiKey.isBlank()) {
             throw new IllegalArgumentException("--api-key must not be blank");

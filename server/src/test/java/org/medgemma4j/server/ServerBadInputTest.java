@@ -82,7 +82,7 @@ class ServerBadInputTest {
             /v1/chat/completions | {"model":"M","messages":USER,"temperature":-0.5}                | 400 | temperature
             /v1/chat/completions | {"model":"M","messages":USER,"max_tokens":100000000}            | 400 | max_tokens
             /v1/chat/completions | {"model":"M","messages":USER,"n":3}                             | 400 | n=1
-            /v1/chat/completions | {"model":"M","messages":[{"role":"user","content":[{"type":"image_url"}]}]} | 400 | text content
+            /v1/chat/completions | {"model":"M","messages":[{"role":"user","content":[{"type":"image_url"}]}]} | 400 | needs 'image_url'
             /v1/completions | {"model":"M","prompt":""}                                            | 400 | must not be empty
             /v1/nothing | {}                                                                       | 404 | no such endpoint
             """)

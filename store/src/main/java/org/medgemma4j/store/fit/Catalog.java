@@ -8,6 +8,8 @@ import org.medgemma4j.model.Gemma3Config;
 import org.medgemma4j.store.ModelRef;
 import org.medgemma4j.store.StoreException;
 import org.medgemma4j.tensor.GgmlType;
+import org.medgemma4j.vision.SiglipEncoder;
+import org.medgemma4j.vision.VisionConfig;
 
 /**
  * The MedGemma variants, built from the real Gemma 3 dimensions (GEMMA3.md) and llama.cpp's quant
@@ -100,12 +102,15 @@ public final class Catalog {
 
     /**
      * The SigLIP-so400m encoder and projector in F16, as the mmproj files ship: 27 layers of width
-     * 1152 (FFN 4304), 14x14x3 patches, 4096 positions, and a projection to the text width.
+     * 1152 (FFN 4304), 14x14x3 patches, 4096 positions, and a projection to the text width; plus the
+     * encoder's compute buffers on this machine's cores.
      */
     static long visionBytes(long textWidth) {
         long w = 1152;
         long perLayer = 4 * w * w + 2 * w * 4304;
         long params = 27 * perLayer + 14 * 14 * 3 * w + 4096 * w + w * textWidth;
-        return 2 * params;
+        VisionConfig siglip = new VisionConfig(896, 14, 1152, 4304, 27, 16, 1e-6f, (int) textWidth, 4,
+                new float[] {0.5f, 0.5f, 0.5f}, new float[] {0.5f, 0.5f, 0.5f});
+        return 2 * params + SiglipEncoder.bufferBytes(siglip, Runtime.getRuntime().availableProcessors());
     }
 }

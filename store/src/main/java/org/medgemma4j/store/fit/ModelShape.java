@@ -9,6 +9,8 @@ import org.medgemma4j.gguf.GgufHeader;
 import org.medgemma4j.gguf.GgufTensorInfo;
 import org.medgemma4j.model.Gemma3Config;
 import org.medgemma4j.tensor.GgmlType;
+import org.medgemma4j.vision.SiglipEncoder;
+import org.medgemma4j.vision.VisionConfig;
 
 /**
  * What the fit planner needs to know of a model, whether read from a GGUF header or built from the
@@ -34,6 +36,21 @@ public record ModelShape(String name, Gemma3Config config, List<TensorSpec> tens
         Gemma3Config c = Gemma3Config.from(header);
         List<TensorSpec> specs = header.tensors().stream().map(ModelShape::spec).toList();
         return new ModelShape(c.name(), c, specs, 0);
+    }
+
+    /** This shape with an image encoder of {@code bytes} (its weights and compute buffers). */
+    public ModelShape withVision(long bytes) {
+        return new ModelShape(name, config, tensors, bytes);
+    }
+
+    /**
+     * The bytes an mmproj needs when images are used: its weights as stored (F16, Q8_0, ...) and the encoder's
+     * compute buffers on {@code threads} workers.
+     */
+    public static long visionBytes(GgufFile mmproj, int threads) throws GgufException {
+        long weights = mmproj.tensors().stream().map(ModelShape::spec).mapToLong(TensorSpec::bytes).sum();
+        VisionConfig vc = VisionConfig.from(mmproj.metadata());
+        return weights + SiglipEncoder.bufferBytes(vc, threads);
     }
 
     private static TensorSpec spec(GgufTensorInfo t) {

@@ -64,7 +64,8 @@ class FitPlannerTest {
         assertThat(Catalog.shape(e, QuantMix.Q8_0).weightBytes()).isBetween(28 * GB, 29_500_000_000L);
         assertThat(Catalog.shape(e, QuantMix.F16).weightBytes()).isBetween(53 * GB, 55 * GB);
         assertThat(Catalog.shape(e, QuantMix.Q2_K).weightBytes()).isBetween(9 * GB, 11 * GB);
-        assertThat(Catalog.visionBytes(5376)).isBetween(800_000_000L, 900_000_000L);
+        // 0.85 GB of F16 mmproj weights and about 0.33 GB of encoder buffers (4096 patches x 1152 wide)
+        assertThat(Catalog.visionBytes(5376)).isBetween(1_100_000_000L, 1_250_000_000L);
         Catalog.Entry small = Catalog.entry("medgemma-4b").orElseThrow();
         assertThat(Catalog.shape(small, QuantMix.Q4_K_M).weightBytes()).isBetween(2_300_000_000L, 2_600_000_000L);
     }

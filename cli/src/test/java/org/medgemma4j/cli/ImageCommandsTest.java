@@ -1,0 +1,154 @@
+package org.medgemma4j.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.medgemma4j.testing.FixtureModels;
+import org.medgemma4j.testing.LlamaMtmd;
+import org.medgemma4j.testing.Logits;
+import org.medgemma4j.testing.MmprojFixtures;
+
+/**
+ * Images on the command line, on the tiny text fixture with a random-weight mmproj of the real geometry:
+ * {@code logits --image} against llama.cpp's libmtmd, the mmproj found beside the model and named, the
+ * one-line error without one, and chat's /image giving the same answer as run.
+ */
+class ImageCommandsTest {
+
+    static final String RAW_PROMPT = "<start_of_turn>user\nWhat does this image show? <__media__>\nAnswer briefly.<end_of_turn>\n<start_of_turn>model\n";
+
+    @TempDir
+    static Path dir;
+    static Path model;
+    static Path mmproj;
+    static Path image;
+    /** The model with its mmproj beside it, and nothing else. */
+    static Path pairedModel;
+    /** The model alone in its folder. */
+    static Path loneModel;
+
+    @BeforeAll
+    static void fixtures() throws Exception {
+        model = FixtureModels.f32(FixtureModels.TINY);
+        mmproj = MmprojFixtures.f16(MmprojFixtures.SMALL);
+        BufferedImage img = new BufferedImage(301, 187, BufferedImage.TYPE_INT_RGB);
+        for (int y = 0; y < img.getHeight(); y++) {
+            for (int x = 0; x < img.getWidth(); x++) {
+                int r = (x * 255) / 300;
+                int g = ((x / 23 + y / 17) % 2 == 0) ? 220 : 30;
+                int b = (int) (127 + 120 * Math.sin((x + 2 * y) / 19.0));
+                img.setRGB(x, y, (r << 16) | (g << 8) | b);
+            }
+        }
+        image = dir.resolve("picture.png");
+        ImageIO.write(img, "png", image.toFile());
+        Files.createDirectories(dir.resolve("paired"));
+        pairedModel = Files.createSymbolicLink(dir.resolve("paired/model.gguf"), model);
+        Files.createSymbolicLink(dir.resolve("paired/mmproj-model-f16.gguf"), mmproj);
+        Files.createDirectories(dir.resolve("lone"));
+        loneModel = Files.createSymbolicLink(dir.resolve("lone/model.gguf"), model);
+    }
+
+    @Test
+    void logitsWithAnImageMatchLlamaCpp() throws Exception {
+        Path out = dir.resolve("logits.f32");
+        Path embd = dir.resolve("embd.f32");
+        CliRun r = CliRun.of("logits", "-m", model.toString(), "--mmproj", mmproj.toString(), "--image", image.toString(),
+                "--prompt", RAW_PROMPT, "--out", out.toString(), "--embd-out", embd.toString(), "-t", "2", "-c", "1024");
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        LlamaMtmd.Result ref = LlamaMtmd.get().run(model, mmproj, image, RAW_PROMPT, 2);
+        float[] embeddings = floats(embd);
+        assertThat(embeddings).hasSize(256 * 256);
+        float[] all = floats(out);
+        int nVocab = ref.lastLogits().length;
+        int positions = ref.textChunks().stream().mapToInt(c -> c.length).sum() + ref.imageTokens();
+        assertThat(all.length).as("one row per prompt position").isEqualTo(positions * nVocab);
+        float[] last = java.util.Arrays.copyOfRange(all, all.length - nVocab, all.length);
+        double embdErr = relRms(embeddings, ref.embeddings());
+        double logitErr = relRms(last, ref.lastLogits());
+        System.out.printf("logits --image: embeddings rel RMS %.2e, last logits rel RMS %.2e%n", embdErr, logitErr);
+        assertThat(embdErr).isLessThan(2e-3);
+        assertThat(logitErr).isLessThan(5e-3);
+        assertThat(Logits.argmax(last)).as("top-1").isEqualTo(Logits.argmax(ref.lastLogits()));
+        assertThat(r.out()).contains("\"positions\":" + positions).contains("\"images\":[{");
+    }
+
+    @Test
+    void theMmprojBesideTheModelIsFoundAndNamed() {
+        CliRun found = CliRun.of("run", "-m", pairedModel.toString(), "--image", image.toString(), "-n", "6", "--temp", "0",
+                "-t", "2", "-c", "512", "What does this image show?");
+        assertThat(found.exitCode()).as(found.err()).isZero();
+        assertThat(found.err()).contains("image encoder: " + dir.resolve("paired/mmproj-model-f16.gguf"));
+        CliRun named = CliRun.of("run", "-m", loneModel.toString(), "--mmproj", mmproj.toString(), "--image", image.toString(),
+                "-n", "6", "--temp", "0", "-t", "2", "-c", "512", "What does this image show?");
+        assertThat(named.exitCode()).as(named.err()).isZero();
+        assertThat(named.err()).doesNotContain("image encoder:");
+        assertThat(named.out()).isEqualTo(found.out());
+    }
+
+    @Test
+    void fitCountsTheEncoderBesideTheModel() {
+        CliRun paired = CliRun.of("fit", pairedModel.toString());
+        assertThat(paired.exitCode()).as(paired.err()).isZero();
+        assertThat(paired.out()).contains("vision encoder").contains("mmproj weights and encoder buffers");
+        CliRun lone = CliRun.of("fit", loneModel.toString());
+        assertThat(lone.exitCode()).as(lone.err()).isZero();
+        assertThat(lone.out()).doesNotContain("vision encoder");
+    }
+
+    @Test
+    void anImageForAModelWithoutAnEncoderIsAOneLineError() {
+        CliRun r = CliRun.of("run", "-m", loneModel.toString(), "--image", image.toString(), "-n", "4", "-t", "1", "hello");
+        assertThat(r.exitCode()).isNotZero();
+        assertThat(r.err().strip()).isEqualTo("medgemma: model.gguf has no image encoder (no mmproj*.gguf beside it): give one with --mmproj FILE");
+    }
+
+    @Test
+    void chatAttachesAnImageToTheNextMessageAsRunDoes() {
+        CliRun run = CliRun.of("run", "-m", pairedModel.toString(), "--image", image.toString(), "-n", "6", "--temp", "0",
+                "-t", "2", "-c", "1024", "Describe it.");
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        InputStream saved = System.in;
+        System.setIn(new ByteArrayInputStream(("/image " + dir.resolve("missing.png") + "\n/image " + image
+                + "\nDescribe it.\nAnd now?\n/bye\n").getBytes(StandardCharsets.UTF_8)));
+        try {
+            CliRun chat = CliRun.of("chat", "-m", pairedModel.toString(), "-n", "6", "--temp", "0", "-t", "2", "-c", "1024");
+            assertThat(chat.exitCode()).as(chat.err()).isZero();
+            assertThat(chat.err()).contains("image not found: " + dir.resolve("missing.png"));
+            assertThat(chat.out()).contains("(image picture.png attached to the next message)")
+                    .contains(run.out().strip());
+            assertThat(run.out()).isNotBlank();
+        } finally {
+            System.setIn(saved);
+        }
+    }
+
+    private static float[] floats(Path f) throws Exception {
+        ByteBuffer b = ByteBuffer.wrap(Files.readAllBytes(f)).order(ByteOrder.LITTLE_ENDIAN);
+        float[] out = new float[b.remaining() / 4];
+        b.asFloatBuffer().get(out);
+        return out;
+    }
+
+    private static double relRms(float[] a, float[] ref) {
+        assertThat(a).hasSameSizeAs(ref);
+        double num = 0;
+        double den = 0;
+        for (int i = 0; i < a.length; i++) {
+            num += (a[i] - ref[i]) * (double) (a[i] - ref[i]);
+            den += ref[i] * (double) ref[i];
+        }
+        return Math.sqrt(num / den);
+    }
+}
