@@ -18,7 +18,8 @@ final class ImageOptions {
     List<Path> images = new ArrayList<>();
 
     @Option(names = "--mmproj", paramLabel = "FILE",
-            description = "the image encoder (an mmproj GGUF; default: the mmproj*.gguf beside the model file)")
+            description = "the image encoder (an mmproj GGUF; default: the mmproj*.gguf beside the model file, else the "
+                    + "vision tower inside the model file as Ollama stores Gemma 3)")
     Path mmproj;
 
     boolean any() {
@@ -26,8 +27,8 @@ final class ImageOptions {
     }
 
     /**
-     * The image encoder for {@code m}: --mmproj, else the one mmproj*.gguf beside the model file (named on
-     * stderr). A model without one is the user's error, with the way out in the message.
+     * The image encoder for {@code m}: --mmproj, else the one mmproj*.gguf beside the model file, else the vision
+     * tower inside the model file (Ollama's store) (named on stderr). A model without one is the user's error, with the way out in the message.
      */
     VisionModel open(LoadedModel m, PrintWriter err) throws IOException {
         Path file = mmproj;
@@ -37,7 +38,7 @@ final class ImageOptions {
             if (file == null) {
                 throw new IllegalArgumentException(noEncoder(m));
             }
-            err.println("image encoder: " + file);
+            err.println(file.equals(modelFile) ? "image encoder: the vision tower inside " + file : "image encoder: " + file);
             err.flush();
         }
         VisionModel vision = VisionModel.open(file, m.pool());

@@ -97,6 +97,40 @@ class ImageCommandsTest {
         assertThat(named.out()).isEqualTo(found.out());
     }
 
+    /**
+     * A Gemma 3 pulled by Ollama carries its vision tower in its one blob: {@code run --image} with the Ollama
+     * reference finds it without --mmproj and answers as the same weights given as an mmproj do; fit counts it.
+     */
+    @Test
+    void anOllamaModelIsItsOwnImageEncoder() throws Exception {
+        Path ollamaFile = MmprojFixtures.ollamaModel(FixtureModels.TINY, MmprojFixtures.SMALL);
+        Path ollama = Path.of(System.getenv("OLLAMA_MODELS"));
+        String hex = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                .digest(ollamaFile.toString().getBytes(StandardCharsets.UTF_8)));
+        Path blob = Files.createDirectories(ollama.resolve("blobs")).resolve("sha256-" + hex);
+        Files.deleteIfExists(blob);
+        Files.createSymbolicLink(blob, ollamaFile);
+        Path manifest = Files.createDirectories(ollama.resolve("manifests/registry.ollama.ai/library/tinyvision")).resolve("test");
+        Files.writeString(manifest, """
+                {"schemaVersion":2,"mediaType":"application/vnd.docker.distribution.manifest.v2+json",
+                 "config":{"mediaType":"application/vnd.docker.container.image.v1+json","digest":"sha256:%s","size":10},
+                 "layers":[{"mediaType":"application/vnd.ollama.image.model","digest":"sha256:%s","size":%d}]}
+                """.formatted("0".repeat(64), hex, Files.size(ollamaFile)));
+
+        CliRun inside = CliRun.of("run", "-m", "tinyvision:test", "--image", image.toString(), "-n", "6", "--temp", "0",
+                "-t", "2", "-c", "512", "What does this image show?");
+        assertThat(inside.exitCode()).as(inside.err()).isZero();
+        assertThat(inside.err()).contains("image encoder: the vision tower inside " + blob);
+        CliRun separate = CliRun.of("run", "-m", loneModel.toString(), "--mmproj", mmproj.toString(), "--image", image.toString(),
+                "-n", "6", "--temp", "0", "-t", "2", "-c", "512", "What does this image show?");
+        assertThat(separate.exitCode()).as(separate.err()).isZero();
+        assertThat(inside.out()).isNotBlank().isEqualTo(separate.out());
+
+        CliRun fit = CliRun.of("fit", "tinyvision:test");
+        assertThat(fit.exitCode()).as(fit.err()).isZero();
+        assertThat(fit.out()).contains("vision encoder");
+    }
+
     @Test
     void fitCountsTheEncoderBesideTheModel() {
         CliRun paired = CliRun.of("fit", pairedModel.toString());

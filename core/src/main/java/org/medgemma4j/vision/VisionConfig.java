@@ -65,6 +65,37 @@ public record VisionConfig(int imageSize, int patchSize, int width, int feedForw
                 m.has("clip.vision.image_std") ? m.getFloatArray("clip.vision.image_std") : new float[] {0.5f, 0.5f, 0.5f});
     }
 
+    /**
+     * Reads the vision keys Ollama writes into a Gemma 3 model file that carries its own vision tower
+     * ({@code gemma3.vision.*}; convert/convert_gemma3.go): the projection goes to the text model's width,
+     * the pool makes {@code gemma3.mm.tokens_per_image} tokens (256 when absent), mean and std are 0.5 as in
+     * Ollama's image processor.
+     */
+    public static VisionConfig fromOllama(GgufMetadata m) throws GgufException {
+        String arch = m.getString("general.architecture", "");
+        String v = arch + ".vision.";
+        if (m.getInt(v + "num_channels", 3) != 3) {
+            throw new GgufException("the vision tower takes " + m.getInt(v + "num_channels") + " channels; only RGB (3) is supported");
+        }
+        int imageSize = m.getInt(v + "image_size");
+        int patchSize = m.getInt(v + "patch_size");
+        int tokens = m.getInt(arch + ".mm.tokens_per_image", m.getInt(arch + ".mm_tokens_per_image", 256));
+        int tokensPerSide = (int) Math.round(Math.sqrt(tokens));
+        int side = patchSize > 0 ? imageSize / patchSize : 0;
+        if (tokensPerSide * tokensPerSide != tokens || tokensPerSide == 0 || side % tokensPerSide != 0) {
+            throw new GgufException(tokens + " image tokens do not pool evenly from " + side + " patches a side");
+        }
+        return new VisionConfig(imageSize, patchSize,
+                m.getInt(v + "embedding_length"),
+                m.getInt(v + "feed_forward_length"),
+                m.getInt(v + "block_count"),
+                m.getInt(v + "attention.head_count"),
+                m.getFloat(v + "attention.layer_norm_epsilon", 1e-6f),
+                m.getInt(arch + ".embedding_length"),
+                side / tokensPerSide,
+                new float[] {0.5f, 0.5f, 0.5f}, new float[] {0.5f, 0.5f, 0.5f});
+    }
+
     /** Patches along one side of the image (64 for 896 / 14). */
     public int patchesPerSide() {
         return imageSize / patchSize;

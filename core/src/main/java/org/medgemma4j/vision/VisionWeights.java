@@ -15,7 +15,8 @@ import org.medgemma4j.tensor.WeightMatrix;
 /**
  * The tensors of a Gemma 3 mmproj, read in place from the mapped file: matrices in whatever type the file
  * holds them (F32, F16, BF16, Q8_0 with F16 for the rows Q8_0 cannot hold), vectors decoded to floats.
- * Files from older converters swap ffn_up and ffn_down; as llama.cpp does, the shapes decide.
+ * Files from older converters swap ffn_up and ffn_down; as llama.cpp does, the shapes decide. Tensors are
+ * named as in an mmproj; the {@link VisionLayout} finds them under Ollama's names in a model file.
  */
 public final class VisionWeights {
 
@@ -38,8 +39,11 @@ public final class VisionWeights {
     public final WeightMatrix inputProjection;
     private final Arena arena;
 
-    VisionWeights(GgufFile file, VisionConfig c, Arena arena) throws GgufException {
+    private final VisionLayout layout;
+
+    VisionWeights(GgufFile file, VisionLayout layout, VisionConfig c, Arena arena) throws GgufException {
         this.arena = arena;
+        this.layout = layout;
         int d = c.width();
         int p = c.patchSize();
         patchEmbedding = matrix(file, "v.patch_embd.weight", d, c.patchLength(), new long[] {p, p, 3, d});
@@ -74,18 +78,19 @@ public final class VisionWeights {
         inputProjection = transposed(file, "mm.input_projection.weight", d, c.projectionDim());
     }
 
-    private static GgufTensorInfo require(GgufFile file, String name) throws GgufException {
-        GgufTensorInfo t = file.tensor(name);
+    private GgufTensorInfo require(GgufFile file, String name) throws GgufException {
+        String stored = layout.tensorName(name);
+        GgufTensorInfo t = file.tensor(stored);
         if (t == null) {
-            throw new GgufException(file.path(), "the mmproj lacks tensor " + name + " (not a Gemma 3 vision projector?)");
+            throw new GgufException(file.path(), "lacks tensor " + stored + " (not a Gemma 3 vision projector?)");
         }
         return t;
     }
 
-    private static WeightMatrix matrix(GgufFile file, String name, int rows, int cols, long[] dims) throws GgufException {
+    private WeightMatrix matrix(GgufFile file, String name, int rows, int cols, long[] dims) throws GgufException {
         GgufTensorInfo t = require(file, name);
         if (t.elementCount() != (long) rows * cols || t.dim(0) != (dims == null ? cols : dims[0])) {
-            throw new GgufException(file.path(), name + " has shape " + t.shapeString() + ", expected " + rows + " rows of " + cols);
+            throw new GgufException(file.path(), t.name() + " has shape " + t.shapeString() + ", expected " + rows + " rows of " + cols);
         }
         checkType(file, t);
         return new WeightMatrix(name, t.type(), file.data(t), rows, cols);
@@ -97,10 +102,10 @@ public final class VisionWeights {
         }
     }
 
-    private static float[] vector(GgufFile file, String name, long n) throws GgufException {
+    private float[] vector(GgufFile file, String name, long n) throws GgufException {
         GgufTensorInfo t = require(file, name);
         if (t.elementCount() != n) {
-            throw new GgufException(file.path(), name + " has " + t.elementCount() + " elements, expected " + n);
+            throw new GgufException(file.path(), t.name() + " has " + t.elementCount() + " elements, expected " + n);
         }
         checkType(file, t);
         float[] out = new float[Math.toIntExact(n)];
@@ -108,8 +113,8 @@ public final class VisionWeights {
         return out;
     }
 
-    private static float[] optionalVector(GgufFile file, String name, int n) throws GgufException {
-        return file.tensor(name) == null ? new float[n] : vector(file, name, n);
+    private float[] optionalVector(GgufFile file, String name, int n) throws GgufException {
+        return file.tensor(layout.tensorName(name)) == null ? new float[n] : vector(file, name, n);
     }
 
     /**
@@ -119,7 +124,7 @@ public final class VisionWeights {
     private WeightMatrix transposed(GgufFile file, String name, int width, int outputs) throws GgufException {
         GgufTensorInfo t = require(file, name);
         if (t.elementCount() != (long) width * outputs || t.dim(0) != outputs) {
-            throw new GgufException(file.path(), name + " has shape " + t.shapeString() + ", expected [" + outputs + ", " + width
+            throw new GgufException(file.path(), t.name() + " has shape " + t.shapeString() + ", expected [" + outputs + ", " + width
                     + "] (the projection width must equal the text model's embedding length)");
         }
         checkType(file, t);

@@ -5,6 +5,8 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Path;
 import java.util.SplittableRandom;
+import org.medgemma4j.gguf.GgufFile;
+import org.medgemma4j.gguf.GgufTensorInfo;
 import org.medgemma4j.gguf.GgufWriter;
 import org.medgemma4j.tensor.GgmlType;
 
@@ -36,6 +38,56 @@ public final class MmprojFixtures {
 
     public static synchronized Path f16(Spec spec) {
         return FixtureCache.produce(FixtureModels.cacheDir().resolve(spec.fileName()), tmp -> write(spec, tmp));
+    }
+
+    /**
+     * A single Gemma 3 model file as Ollama's store keeps it: the F32 text fixture {@code text} with the vision
+     * tower of {@code vision}'s mmproj inside, the same bytes under Ollama's tensor names
+     * (convert/convert_gemma3.go) and its {@code gemma3.vision.*} keys.
+     */
+    public static synchronized Path ollamaModel(FixtureModels.Spec text, Spec vision) {
+        Path textFile = FixtureModels.f32(text);
+        Path mmproj = f16(vision);
+        String name = "ollama-" + textFile.getFileName().toString().replace(".gguf", "") + "-" + vision.fileName();
+        return FixtureCache.produce(FixtureModels.cacheDir().resolve(name), tmp -> writeOllama(textFile, mmproj, vision, tmp));
+    }
+
+    private static void writeOllama(Path textFile, Path mmprojFile, Spec s, Path out) throws IOException {
+        try (GgufFile t = GgufFile.open(textFile); GgufFile v = GgufFile.open(mmprojFile)) {
+            GgufWriter w = new GgufWriter();
+            t.metadata().asMap().forEach((k, val) -> w.put(k, t.metadata().type(k), val));
+            String arch = t.metadata().getString("general.architecture");
+            w.putUInt32(arch + ".vision.block_count", s.layers)
+                    .putUInt32(arch + ".vision.embedding_length", s.width)
+                    .putUInt32(arch + ".vision.feed_forward_length", s.ff)
+                    .putUInt32(arch + ".vision.image_size", IMAGE_SIZE)
+                    .putUInt32(arch + ".vision.patch_size", PATCH_SIZE)
+                    .putUInt32(arch + ".vision.num_channels", 3)
+                    .putUInt32(arch + ".vision.attention.head_count", s.heads)
+                    .putFloat32(arch + ".vision.attention.layer_norm_epsilon", 1e-6f)
+                    .putUInt32(arch + ".mm.tokens_per_image", 256);
+            for (GgufTensorInfo ti : t.tensors()) {
+                w.addTensor(ti.name(), ti.type(), ti.dims(), t.data(ti));
+            }
+            for (GgufTensorInfo ti : v.tensors()) {
+                w.addTensor(ollamaName(ti.name()), ti.type(), ti.dims(), v.data(ti));
+            }
+            w.write(out);
+        }
+    }
+
+    /** Ollama's name for an mmproj tensor, spelled out here so that the test checks the reader's mapping. */
+    private static String ollamaName(String clip) {
+        return clip.replace("v.patch_embd.", "v.patch_embedding.")
+                .replace("v.position_embd.", "v.position_embedding.")
+                .replace("v.post_ln.", "v.post_layernorm.")
+                .replace(".ln1.", ".layer_norm1.")
+                .replace(".ln2.", ".layer_norm2.")
+                .replace(".attn_out.", ".attn_output.")
+                .replace(".ffn_up.", ".mlp.fc1.")
+                .replace(".ffn_down.", ".mlp.fc2.")
+                .replace("mm.soft_emb_norm.", "mm.mm_soft_emb_norm.")
+                .replace("mm.input_projection.", "mm.mm_input_projection.");
     }
 
     private static void write(Spec s, Path file) throws IOException {

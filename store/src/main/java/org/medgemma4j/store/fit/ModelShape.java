@@ -11,6 +11,7 @@ import org.medgemma4j.model.Gemma3Config;
 import org.medgemma4j.tensor.GgmlType;
 import org.medgemma4j.vision.SiglipEncoder;
 import org.medgemma4j.vision.VisionConfig;
+import org.medgemma4j.vision.VisionLayout;
 
 /**
  * What the fit planner needs to know of a model, whether read from a GGUF header or built from the
@@ -44,12 +45,14 @@ public record ModelShape(String name, Gemma3Config config, List<TensorSpec> tens
     }
 
     /**
-     * The bytes an mmproj needs when images are used: its weights as stored (F16, Q8_0, ...) and the encoder's
-     * compute buffers on {@code threads} workers.
+     * The bytes an image encoder needs when images are used: its weights as stored (F16, Q8_0, ...) and the
+     * encoder's compute buffers on {@code threads} workers. {@code mmproj} is an mmproj file or a model file
+     * from Ollama's store carrying its own vision tower (of which only the vision tensors count).
      */
     public static long visionBytes(GgufFile mmproj, int threads) throws GgufException {
-        long weights = mmproj.tensors().stream().map(ModelShape::spec).mapToLong(TensorSpec::bytes).sum();
-        VisionConfig vc = VisionConfig.from(mmproj.metadata());
+        long weights = mmproj.tensors().stream().filter(t -> VisionLayout.isVisionTensor(t.name()))
+                .map(ModelShape::spec).mapToLong(TensorSpec::bytes).sum();
+        VisionConfig vc = VisionLayout.of(mmproj).config(mmproj);
         return weights + SiglipEncoder.bufferBytes(vc, threads);
     }
 
