@@ -34,7 +34,8 @@ final class PullCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         DownloadProgress bar = TerminalProgress.forStderr(progress);
         for (Puller.Pulled p : new Puller(ModelStore.fromEnvironment(), HfClient.fromEnvironment(), bar).pull(ModelRef.parse(ref))) {
-            out.println((p.downloaded() ? "pulled " : "already present ") + p.file() + " -> " + p.path());
+            out.println((p.downloaded() ? "pulled " : "already present ") + (p.imageEncoder() ? "image encoder " : "")
+                    + p.file() + " -> " + p.path());
         }
         out.flush();
         return 0;

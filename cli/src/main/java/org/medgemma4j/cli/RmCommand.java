@@ -2,6 +2,7 @@ package org.medgemma4j.cli;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import org.medgemma4j.store.ModelResolver;
 import org.medgemma4j.store.ModelStore;
@@ -12,7 +13,10 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** {@code medgemma rm REF}: delete a pulled model (and any partial download of it) from our store. */
+/**
+ * {@code medgemma rm REF}: delete a pulled model (and any partial download of it) from our store; with the last
+ * model of its folder, the image encoder pulled beside it.
+ */
 @Command(name = "rm", mixinStandardHelpOptions = true, description = "Remove a model from the store.")
 final class RmCommand implements Callable<Integer> {
 
@@ -30,9 +34,14 @@ final class RmCommand implements Callable<Integer> {
         if (file.toAbsolutePath().startsWith(ollama.root().toAbsolutePath())) {
             throw new StoreException(ref + " belongs to Ollama; remove it with: ollama rm " + ref);
         }
-        store.delete(file);
+        List<Path> deleted = store.delete(file);
         PrintWriter out = spec.commandLine().getOut();
         out.println("deleted " + file);
+        for (Path p : deleted) {
+            if (!p.equals(file)) {
+                out.println("deleted " + p + " (its image encoder)");
+            }
+        }
         out.flush();
         return 0;
     }

@@ -57,7 +57,16 @@ public final class ModelStore {
         return list().stream().filter(m -> m.ref().startsWith(org + "/" + repo + "/")).toList();
     }
 
-    /** Every complete model file in the store, by ORG/REPO/FILE reference. */
+    /**
+     * Whether a file name is an image encoder (an mmproj GGUF pulled beside its model): not a model of its own,
+     * so neither listed nor resolved, and removed with the last model of its folder.
+     */
+    public static boolean isImageEncoder(String fileName) {
+        String n = fileName.toLowerCase(java.util.Locale.ROOT);
+        return n.contains("mmproj") && (n.endsWith(".gguf") || n.endsWith(".gguf" + PARTIAL));
+    }
+
+    /** Every complete model file in the store, by ORG/REPO/FILE reference (image encoders are not models). */
     public List<StoredModel> list() throws IOException {
         Path dir = modelsDir();
         if (!Files.isDirectory(dir)) {
@@ -65,7 +74,8 @@ public final class ModelStore {
         }
         List<StoredModel> out = new ArrayList<>();
         try (Stream<Path> files = Files.walk(dir)) {
-            for (Path p : files.filter(Files::isRegularFile).filter(p -> p.toString().endsWith(".gguf")).sorted().toList()) {
+            for (Path p : files.filter(Files::isRegularFile).filter(p -> p.toString().endsWith(".gguf"))
+                    .filter(p -> !isImageEncoder(p.getFileName().toString())).sorted().toList()) {
                 String ref = dir.relativize(p).toString().replace('\\', '/');
                 out.add(new StoredModel(ref, p, Files.size(p), "store"));
             }
@@ -73,16 +83,39 @@ public final class ModelStore {
         return out;
     }
 
-    /** Deletes a stored file and any partial download of it, then empty folders above it. */
-    public void delete(Path file) throws IOException {
+    /**
+     * Deletes a stored file and any partial download of it; when that was the last model of its folder, the
+     * image encoder pulled beside it too; then empty folders above it. Returns the files deleted.
+     */
+    public List<Path> delete(Path file) throws IOException {
         if (!file.toAbsolutePath().normalize().startsWith(modelsDir().toAbsolutePath().normalize())) {
             throw new StoreException(file + " is not in the model store (" + modelsDir() + "); not deleting it");
         }
+        List<Path> deleted = new ArrayList<>();
         Files.deleteIfExists(partialOf(file));
-        Files.deleteIfExists(file);
+        if (Files.deleteIfExists(file)) {
+            deleted.add(file);
+        }
+        Path folder = file.getParent();
+        if (folder != null && Files.isDirectory(folder)) {
+            List<Path> left;
+            try (Stream<Path> s = Files.list(folder)) {
+                left = s.toList();
+            }
+            boolean modelsLeft = left.stream().map(p -> p.getFileName().toString())
+                    .anyMatch(n -> (n.endsWith(".gguf") || n.endsWith(".gguf" + PARTIAL)) && !isImageEncoder(n));
+            if (!modelsLeft) {
+                for (Path p : left) {
+                    if (isImageEncoder(p.getFileName().toString()) && Files.deleteIfExists(p) && p.toString().endsWith(".gguf")) {
+                        deleted.add(p);
+                    }
+                }
+            }
+        }
         for (Path d = file.getParent(); d != null && !d.equals(modelsDir()) && isEmptyDir(d); d = d.getParent()) {
             Files.delete(d);
         }
+        return deleted;
     }
 
     private static boolean isEmptyDir(Path d) throws IOException {

@@ -5,14 +5,20 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
 import org.medgemma4j.store.fit.Catalog;
 import org.medgemma4j.store.fit.QuantMix;
 
-/** {@code pull}: turns a reference into Hugging Face files and downloads the ones the store lacks. */
+/**
+ * {@code pull}: turns a reference into Hugging Face files and downloads the ones the store lacks. A repository
+ * pull brings the repository's image encoder (mmproj) along, beside the model, where the CLI and the server
+ * find it.
+ */
 public final class Puller {
 
-    /** What pull did with one file. */
-    public record Pulled(ModelRef.HfFile file, Path path, boolean downloaded) {
+    /** What pull did with one file; {@code imageEncoder} for the mmproj pulled beside the model. */
+    public record Pulled(ModelRef.HfFile file, Path path, boolean downloaded, boolean imageEncoder) {
     }
 
     private final ModelStore store;
@@ -42,20 +48,38 @@ public final class Puller {
     }
 
     private List<Pulled> pullRepo(ModelRef.HfRepo r) throws IOException {
+        List<RepoFile> listing = hf.listFiles(r.org(), r.repo());
         List<Pulled> out = new ArrayList<>();
-        for (RepoFile f : QuantPicker.pick(hf.listFiles(r.org(), r.repo()), r.quant(), r.repoId())) {
+        for (RepoFile f : QuantPicker.pick(listing, r.quant(), r.repoId())) {
             out.add(pullFile(new ModelRef.HfFile(r.org(), r.repo(), f.path()), f));
+        }
+        Optional<RepoFile> encoder = QuantPicker.imageEncoder(listing);
+        if (encoder.isPresent()) {
+            ModelRef.HfFile e = new ModelRef.HfFile(r.org(), r.repo(), encoder.get().path());
+            out.add(pull(e, encoder.get(), besideModel(out.get(0).path(), e), true));
         }
         return out;
     }
 
+    /**
+     * Where the image encoder goes: the model's folder (a split model's parts may sit in a subfolder), named
+     * mmproj* so that the model's users find it there.
+     */
+    private static Path besideModel(Path model, ModelRef.HfFile encoder) {
+        String name = encoder.file().substring(encoder.file().lastIndexOf('/') + 1);
+        return model.resolveSibling(name.toLowerCase(Locale.ROOT).startsWith("mmproj") ? name : "mmproj-" + name);
+    }
+
     private Pulled pullFile(ModelRef.HfFile f, RepoFile listed) throws IOException {
-        Path target = store.pathOf(f);
+        return pull(f, listed, store.pathOf(f), false);
+    }
+
+    private Pulled pull(ModelRef.HfFile f, RepoFile listed, Path target, boolean imageEncoder) throws IOException {
         if (Files.isRegularFile(target)) {
-            return new Pulled(f, target, false);
+            return new Pulled(f, target, false, imageEncoder);
         }
         RepoFile info = listed != null && listed.sha256() != null ? listed : hf.head(f);
         downloader.download(f.toString(), hf.source(f), info.size(), info.sha256(), target);
-        return new Pulled(f, target, true);
+        return new Pulled(f, target, true, imageEncoder);
     }
 }

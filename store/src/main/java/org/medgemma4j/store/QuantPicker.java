@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
@@ -13,7 +14,8 @@ import java.util.regex.Pattern;
 /**
  * Picks the GGUF file(s) of one quantization in a repository listing, as Ollama does for
  * hf.co/ORG/REPO:QUANT: the .gguf whose name holds the quant as a word (Q4_K_M matches
- * "-Q4_K_M.gguf", not "Q4_K_S"); all parts when it is split; never the vision projector (mmproj).
+ * "-Q4_K_M.gguf", not "Q4_K_S"); all parts when it is split; never the vision projector (mmproj), which
+ * {@link #imageEncoder} picks on its own.
  */
 public final class QuantPicker {
 
@@ -44,6 +46,22 @@ public final class QuantPicker {
         }
         throw new StoreException(quant + " is ambiguous in " + repoId + ": " + String.join(", ", models.keySet())
                 + "; name the file instead (ORG/REPO/FILE.gguf)");
+    }
+
+    /**
+     * The repository's image encoder to pull beside the model: the mmproj GGUF named F16 when there is one
+     * (what llama.cpp's own tools fetch), else the only mmproj; empty when there is none or several without an F16.
+     */
+    public static Optional<RepoFile> imageEncoder(List<RepoFile> files) {
+        List<RepoFile> encoders = files.stream().filter(f -> f.path().toLowerCase(Locale.ROOT).endsWith(".gguf"))
+                .filter(f -> name(f).toLowerCase(Locale.ROOT).contains("mmproj"))
+                .sorted((a, b) -> a.path().compareTo(b.path())).toList();
+        Pattern f16 = Pattern.compile("(?<![A-Za-z0-9])F16(?![A-Za-z0-9])", Pattern.CASE_INSENSITIVE);
+        Optional<RepoFile> named = encoders.stream().filter(f -> f16.matcher(name(f)).find()).findFirst();
+        if (named.isPresent()) {
+            return named;
+        }
+        return encoders.size() == 1 ? Optional.of(encoders.get(0)) : Optional.empty();
     }
 
     /** the quantizations offered, sorted, as named in the file names (Q4_K_M, Q8_0, BF16, ...). */

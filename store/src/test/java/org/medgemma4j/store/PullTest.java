@@ -49,10 +49,11 @@ class PullTest {
     @Test
     void pullsTheQuantFollowingTheRedirectAndVerifiesTheSha() throws Exception {
         List<Puller.Pulled> p = pull("hf.co/" + REPO + ":q4_k_m", null);
-        assertThat(p).singleElement().satisfies(x -> assertThat(x.downloaded()).isTrue());
+        assertThat(p).hasSize(2).allSatisfy(x -> assertThat(x.downloaded()).isTrue());
+        assertThat(p.get(0).imageEncoder()).isFalse();
         assertThat(Files.readAllBytes(target())).isEqualTo(model);
         assertThat(store.list()).extracting(StoredModel::ref).containsExactly(REPO + "/" + FILE);
-        assertThat(pull("hf.co/" + REPO, null)).singleElement().satisfies(x -> assertThat(x.downloaded()).isFalse());
+        assertThat(pull("hf.co/" + REPO, null)).hasSize(2).allSatisfy(x -> assertThat(x.downloaded()).isFalse());
         assertThat(new ModelResolver(store, new OllamaStore(dir.resolve("no-ollama"))).resolve("hf.co/" + REPO))
                 .isEqualTo(target());
     }
@@ -105,6 +106,53 @@ class PullTest {
         assertThatThrownBy(() -> pull("hf.co/" + REPO + ":Q6_K", null))
                 .hasMessageContaining("not a usable GGUF file").hasMessageContaining("deleted");
         assertThat(store.list()).isEmpty();
+    }
+
+    @Test
+    void aRepositoryPullBringsTheF16ImageEncoderBesideTheModel() throws Exception {
+        byte[] q8Encoder = SmallGguf.bytes(dir);
+        q8Encoder[q8Encoder.length - 1] ^= 1; // other bytes than the F16 one, so which was fetched shows
+        hf.files.put(REPO + "/mmproj-Q8_0.gguf", q8Encoder);
+        List<Puller.Pulled> p = pull("hf.co/" + REPO + ":Q4_K_M", null);
+        assertThat(p).extracting(Puller.Pulled::imageEncoder).containsExactly(false, true);
+        Path encoder = target().resolveSibling("mmproj-F16.gguf");
+        assertThat(p.get(1).path()).isEqualTo(encoder);
+        assertThat(p.get(1).file().toString()).isEqualTo(REPO + "/mmproj-F16.gguf");
+        assertThat(Files.readAllBytes(encoder)).isEqualTo(model);
+        assertThat(target().resolveSibling("mmproj-Q8_0.gguf")).doesNotExist();
+        // not a model: neither listed nor the answer to the repository's reference
+        assertThat(store.list()).extracting(StoredModel::ref).containsExactly(REPO + "/" + FILE);
+    }
+
+    @Test
+    void theOnlyImageEncoderIsTakenWhateverItsTypeAndNamedSoItIsFound() throws Exception {
+        hf.files.remove(REPO + "/mmproj-F16.gguf");
+        hf.files.put(REPO + "/medgemma-27b-it-vision-mmproj-BF16.gguf", model);
+        List<Puller.Pulled> p = pull("hf.co/" + REPO + ":Q4_K_M", null);
+        assertThat(p).hasSize(2);
+        assertThat(p.get(1).path()).isEqualTo(target().resolveSibling("mmproj-medgemma-27b-it-vision-mmproj-BF16.gguf"));
+        assertThat(p.get(1).path()).exists();
+    }
+
+    @Test
+    void aRepositoryWithoutAnImageEncoderPullsTheModelAlone() throws Exception {
+        hf.files.remove(REPO + "/mmproj-F16.gguf");
+        assertThat(pull("hf.co/" + REPO + ":Q4_K_M", null)).singleElement()
+                .satisfies(x -> assertThat(x.imageEncoder()).isFalse());
+        assertThat(pull(REPO + "/medgemma-27b-it-Q8_0.gguf", null)).singleElement(); // a file pull takes that file only
+    }
+
+    @Test
+    void theImageEncoderGoesWithTheLastModelOfItsFolder() throws Exception {
+        pull("hf.co/" + REPO + ":Q4_K_M", null);
+        pull("hf.co/" + REPO + ":Q8_0", null);
+        Path encoder = target().resolveSibling("mmproj-F16.gguf");
+        Path q8 = target().resolveSibling("medgemma-27b-it-Q8_0.gguf");
+        assertThat(store.delete(target())).containsExactly(target());
+        assertThat(encoder).exists();
+        assertThat(store.delete(q8)).containsExactly(q8, encoder);
+        assertThat(encoder).doesNotExist();
+        assertThat(store.modelsDir().resolve(REPO)).doesNotExist();
     }
 
     @Test
