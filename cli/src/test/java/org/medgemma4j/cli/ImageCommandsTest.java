@@ -126,9 +126,16 @@ class ImageCommandsTest {
         assertThat(separate.exitCode()).as(separate.err()).isZero();
         assertThat(inside.out()).isNotBlank().isEqualTo(separate.out());
 
-        CliRun fit = CliRun.of("fit", "tinyvision:test");
+        CliRun fit = CliRun.of("fit", "tinyvision:test", "--json");
         assertThat(fit.exitCode()).as(fit.err()).isZero();
-        assertThat(fit.out()).contains("vision encoder");
+        CliRun textOnly = CliRun.of("fit", loneModel.toString(), "--json");
+        assertThat(textOnly.exitCode()).as(textOnly.err()).isZero();
+        // the vision tensors count once, as the encoder, not also as text weights
+        com.fasterxml.jackson.databind.JsonNode withVision = new com.fasterxml.jackson.databind.ObjectMapper().readTree(fit.out());
+        com.fasterxml.jackson.databind.JsonNode text = new com.fasterxml.jackson.databind.ObjectMapper().readTree(textOnly.out());
+        assertThat(withVision.path("visionBytes").asLong()).isPositive();
+        assertThat(text.path("visionBytes").asLong()).isZero();
+        assertThat(withVision.path("weightBytes").asLong()).isPositive().isEqualTo(text.path("weightBytes").asLong());
     }
 
     @Test

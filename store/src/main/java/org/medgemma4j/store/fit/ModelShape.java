@@ -25,17 +25,22 @@ public record ModelShape(String name, Gemma3Config config, List<TensorSpec> tens
         tensors = List.copyOf(tensors);
     }
 
-    /** The shape of an opened GGUF file (any part of a split model opens the whole model). */
+    /**
+     * The shape of an opened GGUF file (any part of a split model opens the whole model). A vision tower inside
+     * the file (Ollama's store) is not the text model's: {@link #visionBytes} counts it.
+     */
     public static ModelShape of(GgufFile file) throws GgufException {
         Gemma3Config c = Gemma3Config.from(file);
-        List<TensorSpec> specs = file.tensors().stream().map(ModelShape::spec).toList();
+        List<TensorSpec> specs = file.tensors().stream().filter(t -> !VisionLayout.isVisionTensor(t.name()))
+                .map(ModelShape::spec).toList();
         return new ModelShape(c.name(), c, specs, 0);
     }
 
     /** The shape from a header alone, read before downloading (of a split model: its first part's tensors). */
     public static ModelShape of(GgufHeader header) throws GgufException {
         Gemma3Config c = Gemma3Config.from(header);
-        List<TensorSpec> specs = header.tensors().stream().map(ModelShape::spec).toList();
+        List<TensorSpec> specs = header.tensors().stream().filter(t -> !VisionLayout.isVisionTensor(t.name()))
+                .map(ModelShape::spec).toList();
         return new ModelShape(c.name(), c, specs, 0);
     }
 
