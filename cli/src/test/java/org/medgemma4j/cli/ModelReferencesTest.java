@@ -71,18 +71,8 @@ class ModelReferencesTest {
         Path embedding = EmbeddingFixtures.f32(EmbeddingFixtures.TINY);
         embeddingFile = embedding.toString();
         register(embedding, EMBEDDING_PULLED, "tinyembedding", "test");
-        // Our store, as `pull` leaves it: $MEDGEMMA_HOME/models/ORG/REPO/FILE (the surefire environment points it into target/).
-        Path pulled = Path.of(System.getenv("MEDGEMMA_HOME"), "models").resolve(PULLED);
-        Files.createDirectories(pulled.getParent());
-        Files.deleteIfExists(pulled);
-        Files.createSymbolicLink(pulled, fixture);
-        // Ollama's store, as `ollama pull` leaves it ($OLLAMA_MODELS, also in target/).
-        Path ollama = Path.of(System.getenv("OLLAMA_MODELS"));
-        String hex = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(file.getBytes()));
-        Path blob = Files.createDirectories(ollama.resolve("blobs")).resolve("sha256-" + hex);
-        Files.deleteIfExists(blob);
-        Files.createSymbolicLink(blob, fixture);
-        Path manifest = Files.createDirectories(ollama.resolve("manifests/registry.ollama.ai/library/tinygemma")).resolve("test");
+        // our store as `pull` leaves it ($MEDGEMMA_HOME, in target/) and Ollama's as `ollama pull` does ($OLLAMA_MODELS)
+        register(fixture, PULLED, "tinygemma", "test");
         // one MedQA-format item for eval
         Files.writeString(Files.createDirectories(dir.resolve("medqa")).resolve("test-us-4options.jsonl"), "{\"question\": \"Which drug is first-line for type 2 diabetes?\", "
                 + "\"answer\": \"Metformin\", \"options\": {\"A\": \"Metformin\", \"B\": \"Insulin glargine\", "
@@ -93,11 +83,6 @@ class ModelReferencesTest {
                 + "glucose output and is the usual first-line drug for type 2 diabetes.\n");
         CliRun indexed = CliRun.of("index", "add", "--index", dir.resolve("index").toString(), abstractFile.toString());
         assertThat(indexed.exitCode()).as(indexed.err()).isZero();
-        Files.writeString(manifest, """
-                {"schemaVersion":2,"mediaType":"application/vnd.docker.distribution.manifest.v2+json",
-                 "config":{"mediaType":"application/vnd.docker.container.image.v1+json","digest":"sha256:%s","size":10},
-                 "layers":[{"mediaType":"application/vnd.ollama.image.model","digest":"sha256:%s","size":%d}]}
-                """.formatted("0".repeat(64), hex, Files.size(fixture)));
     }
 
     @Test

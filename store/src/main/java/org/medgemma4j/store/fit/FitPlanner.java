@@ -98,12 +98,17 @@ public final class FitPlanner {
 
     /** The largest context whose weights, KV and buffers all fit in the budget (binary search). */
     static int maxContext(ModelShape m, KvCacheType kv, int batch, long budget) {
+        return maxContext(m, kv, batch, budget, 1);
+    }
+
+    /** As above, for {@code sequences} contexts of that size beside one copy of the model (server slots). */
+    static int maxContext(ModelShape m, KvCacheType kv, int batch, long budget, int sequences) {
         long fixed = m.weightBytes() + ComputeBuffers.bytes(m.config(), batch);
         int lo = 0;
         int hi = m.config().contextLength();
         while (lo < hi) {
             int mid = lo + (hi - lo + 1) / 2;
-            if (fixed + KvCache.bytesFor(m.config(), mid, batch, kv) <= budget) {
+            if (fixed + sequences * KvCache.bytesFor(m.config(), mid, batch, kv) <= budget) {
                 lo = mid;
             } else {
                 hi = mid - 1;

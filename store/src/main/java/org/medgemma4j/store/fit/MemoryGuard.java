@@ -44,16 +44,7 @@ public final class MemoryGuard {
         if (fixed + kvBytes <= budget) {
             return;
         }
-        int fits = 0; // the largest context per sequence that fits (binary search, as fit's maxContext)
-        for (int lo = 0, hi = c.contextLength(); lo < hi; ) {
-            int mid = lo + (hi - lo + 1) / 2;
-            if (fixed + sequences * KvCache.bytesFor(c, mid, batch, kv) <= budget) {
-                lo = mid;
-            } else {
-                hi = mid - 1;
-            }
-            fits = lo;
-        }
+        int fits = FitPlanner.maxContext(shape, kv, batch, budget, sequences); // per sequence
         String what = sequences > 1 ? sequences + " contexts of " + context + " tokens" : "a context of " + context + " tokens";
         String advice = fits >= 16
                 ? "at most " + fits + " tokens fit" + (sequences > 1 ? " per slot" : "") + ": use -c " + fits
