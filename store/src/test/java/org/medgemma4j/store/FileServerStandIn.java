@@ -59,7 +59,10 @@ public final class FileServerStandIn implements AutoCloseable {
     /**
      * Answers with {@code b}, or the part a Range header asks for (recorded in {@code ranges}); the last
      * byte flipped when {@code corrupt}; the body cut after {@code cutAfter} bytes when that is set
-     * (returns true then: closing short of Content-Length drops the connection mid-body).
+     * (returns true then: closing short of Content-Length drops the connection mid-body). The pause
+     * before the drop lets the client take most of what was sent; how much it keeps is still up to its
+     * HTTP stack (java.net.http discards buffers still queued when the error arrives), so tests check
+     * that the download resumes from exactly what was saved, not from the cut.
      */
     static boolean serve(HttpExchange x, byte[] b, boolean corrupt, long cutAfter, List<String> ranges) throws IOException {
         if (corrupt) {
@@ -83,6 +86,11 @@ public final class FileServerStandIn implements AutoCloseable {
         if (cutAfter >= 0 && cutAfter < len) {
             out.write(b, from, (int) cutAfter);
             out.flush();
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
             return true;
         }
         out.write(b, from, len);
