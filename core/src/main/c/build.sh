@@ -17,7 +17,7 @@ case "$(uname -m)" in
 esac
 mkdir -p "$out"
 build() {
-  if "$cc" -O2 -std=c11 -shared -fPIC -Wall -Werror $2 -o "$out/libmedgemma-kernels-$1.so" "$src"; then
+  if "$cc" -O3 -std=c11 -shared -fPIC -Wall -Werror $2 -o "$out/libmedgemma-kernels-$1.so" "$src"; then
     echo "[native kernels] built $out/libmedgemma-kernels-$1.so with $cc"
   else
     echo "[native kernels] $1 did not compile with $cc: skipped"

@@ -6,6 +6,7 @@
 // targets it (-mavx512vnni -mavx512vl): integer sums are exact, so the result is the same either way.
 #include <immintrin.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define QK_K 256
@@ -177,6 +178,281 @@ static float dot_q6_K(int n, const block_q6_K *x, const block_q8_K *y) {
     return hsum_float_8(acc);
 }
 
+// ---- Several activation vectors at once (prompt tokens, or the steps of a batched decode) ----
+// Every (row, vector) result is bit for bit the single-vector kernel's: integer sums are exact however they are
+// formed, and each result keeps its own float accumulators, updated in the same order with the same operands. What
+// changes is the register blocking (MR rows x NR vectors per pass: a weight block is loaded and unpacked once for
+// NR vectors, an activation block once for MR rows) and that per-vector work is done once per call, not per row.
+// The block sizes were measured on Zen 4 (docs/performance-notes.md, section 15); -O3 unrolls the constant loops
+// into registers (at -O2 the accumulators stay in memory and the kernels run at half speed).
+
+#define NR8 4  // Q8_0: vectors per register block
+#define MR8 4  // Q8_0: rows per register block
+#define NR4 6  // Q4_K
+#define NR6 4  // Q6_K
+#define NR 8   // the most of any type (array bounds; the unused entries vanish when the loops unroll)
+
+#if defined(__AVX512VNNI__) && defined(__AVX512VL__)
+#define VNNI 1
+#define DPWSSD(acc, a, b) _mm256_dpwssd_epi32(acc, a, b)
+#else
+#define VNNI 0
+#define DPWSSD(acc, a, b) _mm256_add_epi32(acc, _mm256_madd_epi16(a, b))
+#endif
+
+// Q8_0 per vector and block: the scale as a float, and (VNNI) -128 times the lane sums of its values. With VNNI,
+// sum(w * a) = sum((w + 128) * a) - 128 * sum(a) lane by lane (lane k: values 4k..4k+3), the sums vec_dot's sign
+// trick forms too, so one vpdpbusd per row and vector; the correction is shared by every row. Without VNNI the
+// products keep vec_dot's sign trick (w + 128 times a could saturate vpmaddubsw's int16 pairs).
+typedef struct { __m256i *neg_corr; float *d; } q8_0_prep;
+
+static void prep_q8_0(int nb, const block_q8_0 *y, __m256i *neg_corr, float *d) {
+    for (int l = 0; l < nb; l++) {
+        d[l] = f16(y[l].d);
+#if VNNI
+        const __m256i a = _mm256_loadu_si256((const __m256i *) y[l].qs);
+        const __m256i sum = _mm256_dpbusd_epi32(_mm256_setzero_si256(), _mm256_set1_epi8((char) 0x80), a);
+        _mm256_storeu_si256(neg_corr + l, _mm256_sub_epi32(_mm256_setzero_si256(), sum));
+#else
+        (void) neg_corr;
+#endif
+    }
+}
+
+static inline __attribute__((always_inline)) void block_q8_0_x(int nb, const char *w, int64_t rb, const int mr,
+        const block_q8_0 *const *y, const q8_0_prep *p, const int nr, float *out, int64_t ostride) {
+    __m256 acc[MR8][NR];
+    for (int r = 0; r < mr; r++) for (int t = 0; t < nr; t++) acc[r][t] = _mm256_setzero_ps();
+    for (int l = 0; l < nb; l++) {
+        __m256i qw[MR8];
+        __m256 dw[MR8];
+        for (int r = 0; r < mr; r++) {
+            const block_q8_0 *x = (const block_q8_0 *) (w + r * rb) + l;
+            qw[r] = _mm256_loadu_si256((const __m256i *) x->qs);
+#if VNNI
+            qw[r] = _mm256_xor_si256(qw[r], _mm256_set1_epi8((char) 0x80));
+#endif
+            dw[r] = _mm256_set1_ps(f16(x->d));
+        }
+        for (int t = 0; t < nr; t++) {
+            const __m256i a = _mm256_loadu_si256((const __m256i *) y[t][l].qs);
+            const __m256 da = _mm256_broadcast_ss(p[t].d + l);
+#if VNNI
+            const __m256i nc = _mm256_loadu_si256(p[t].neg_corr + l);
+#endif
+            for (int r = 0; r < mr; r++) {
+#if VNNI
+                const __m256 q = _mm256_cvtepi32_ps(_mm256_dpbusd_epi32(nc, qw[r], a));
+#else
+                const __m256 q = mul_sum_i8_pairs_float(qw[r], a);
+#endif
+                acc[r][t] = _mm256_fmadd_ps(_mm256_mul_ps(dw[r], da), q, acc[r][t]);
+            }
+        }
+    }
+    for (int r = 0; r < mr; r++) for (int t = 0; t < nr; t++) out[t * ostride + r] = hsum_float_8(acc[r][t]);
+}
+
+// Q4_K: per vector and super-block, the pairwise sums of its 16 block sums (vec_dot's hadd), shared by every row.
+static void prep_q8_K(int nb, const block_q8_K *y, __m128i *q8s) {
+    for (int i = 0; i < nb; i++) {
+        const __m256i q8sums = _mm256_loadu_si256((const __m256i *) y[i].bsums);
+        q8s[i] = _mm_hadd_epi16(_mm256_extracti128_si256(q8sums, 0), _mm256_extracti128_si256(q8sums, 1));
+    }
+}
+
+static inline __m256i q4_K_scales(const block_q4_K *x, __m128i *mins) {
+    const uint32_t kmask1 = 0x3f3f3f3f, kmask2 = 0x0f0f0f0f, kmask3 = 0x03030303;
+    uint32_t utmp[4];
+    memcpy(utmp, x->scales, 12);
+    utmp[3] = ((utmp[2] >> 4) & kmask2) | (((utmp[1] >> 6) & kmask3) << 4);
+    const uint32_t uaux = utmp[1] & kmask1;
+    utmp[1] = (utmp[2] & kmask2) | (((utmp[0] >> 6) & kmask3) << 4);
+    utmp[2] = uaux;
+    utmp[0] &= kmask1;
+    const __m256i mins_and_scales = _mm256_cvtepu8_epi16(_mm_set_epi32(utmp[3], utmp[2], utmp[1], utmp[0]));
+    *mins = _mm256_extracti128_si256(mins_and_scales, 1);
+    const __m128i sc128 = _mm256_extracti128_si256(mins_and_scales, 0);
+    return _mm256_set_m128i(sc128, sc128);
+}
+
+#define MR4 1  // Q4_K: rows per register block
+static inline __attribute__((always_inline)) void block_q4_K_x(int nb, const char *w, int64_t rb, const int mr,
+        const block_q8_K *const *y, const __m128i *const *q8s, const int nr, float *out, int64_t ostride) {
+    const __m256i m4 = _mm256_set1_epi8(0xF);
+    __m256 acc[MR4][NR];
+    __m128 acc_m[MR4][NR];
+    for (int r = 0; r < mr; r++) for (int t = 0; t < nr; t++) {
+        acc[r][t] = _mm256_setzero_ps();
+        acc_m[r][t] = _mm_setzero_ps();
+    }
+    for (int i = 0; i < nb; i++) {
+        __m256i sc[MR4];
+        __m128i mins[MR4];
+        float xd[MR4], xdmin[MR4];
+        const block_q4_K *x[MR4];
+        for (int r = 0; r < mr; r++) {
+            x[r] = (const block_q4_K *) (w + r * rb) + i;
+            xd[r] = f16(x[r]->d);
+            xdmin[r] = f16(x[r]->dmin);
+            sc[r] = q4_K_scales(x[r], &mins[r]);
+        }
+        for (int t = 0; t < nr; t++) {
+            const float negyd = -y[t][i].d;
+            for (int r = 0; r < mr; r++) {
+                const __m128i prod = _mm_madd_epi16(mins[r], q8s[t][i]);
+                acc_m[r][t] = _mm_fmadd_ps(_mm_set1_ps(negyd * xdmin[r]), _mm_cvtepi32_ps(prod), acc_m[r][t]);
+            }
+        }
+        __m256i sumi[MR4][NR];
+        for (int r = 0; r < mr; r++) for (int t = 0; t < nr; t++) sumi[r][t] = _mm256_setzero_si256();
+        for (int j = 0; j < QK_K / 64; ++j) {
+            __m256i q4l[MR4], q4h[MR4], sl[MR4], sh[MR4];
+            for (int r = 0; r < mr; r++) {
+                sl[r] = _mm256_shuffle_epi8(sc[r], _mm256_loadu_si256((const __m256i *) k_shuffle_k4 + 2 * j));
+                sh[r] = _mm256_shuffle_epi8(sc[r], _mm256_loadu_si256((const __m256i *) k_shuffle_k4 + 2 * j + 1));
+                const __m256i q4bits = _mm256_loadu_si256((const __m256i *) x[r]->qs + j);
+                q4l[r] = _mm256_and_si256(q4bits, m4);
+                q4h[r] = _mm256_and_si256(_mm256_srli_epi16(q4bits, 4), m4);
+            }
+            for (int t = 0; t < nr; t++) {
+                const __m256i q8l = _mm256_loadu_si256((const __m256i *) y[t][i].qs + 2 * j);
+                const __m256i q8h = _mm256_loadu_si256((const __m256i *) y[t][i].qs + 2 * j + 1);
+                for (int r = 0; r < mr; r++) {
+                    sumi[r][t] = DPWSSD(sumi[r][t], sl[r], _mm256_maddubs_epi16(q4l[r], q8l));
+                    sumi[r][t] = DPWSSD(sumi[r][t], sh[r], _mm256_maddubs_epi16(q4h[r], q8h));
+                }
+            }
+        }
+        for (int t = 0; t < nr; t++) {
+            for (int r = 0; r < mr; r++) {
+                acc[r][t] = _mm256_fmadd_ps(_mm256_set1_ps(y[t][i].d * xd[r]), _mm256_cvtepi32_ps(sumi[r][t]), acc[r][t]);
+            }
+        }
+    }
+    for (int r = 0; r < mr; r++) for (int t = 0; t < nr; t++) {
+        __m128 m = _mm_add_ps(acc_m[r][t], _mm_movehl_ps(acc_m[r][t], acc_m[r][t]));
+        m = _mm_add_ss(m, _mm_movehdup_ps(m));
+        out[t * ostride + r] = hsum_float_8(acc[r][t]) + _mm_cvtss_f32(m);
+    }
+}
+static inline __attribute__((always_inline)) void tile_q6_K(int n, const block_q6_K *x, const char *y, int64_t y_bytes,
+        const int nt, float *out) {
+    const int nb = n / QK_K;
+    const __m256i m3 = _mm256_set1_epi8(3);
+    const __m256i m15 = _mm256_set1_epi8(15);
+    __m256 acc[NR];
+    for (int t = 0; t < nt; t++) acc[t] = _mm256_setzero_ps();
+    for (int i = 0; i < nb; ++i) {
+        const float xd = f16(x[i].d);
+        const uint8_t *q4 = x[i].ql;
+        const uint8_t *qh = x[i].qh;
+        const __m128i scales = _mm_loadu_si128((const __m128i *) x[i].scales);
+        const __m256i scales_16 = _mm256_cvtepi8_epi16(scales);
+        __m256i w[8], s[8];
+        for (int j = 0; j < QK_K / 128; ++j) {
+            const __m256i q4bits1 = _mm256_loadu_si256((const __m256i *) q4); q4 += 32;
+            const __m256i q4bits2 = _mm256_loadu_si256((const __m256i *) q4); q4 += 32;
+            const __m256i q4bitsH = _mm256_loadu_si256((const __m256i *) qh); qh += 32;
+            const __m256i q4h_0 = _mm256_slli_epi16(_mm256_and_si256(q4bitsH, m3), 4);
+            const __m256i q4h_1 = _mm256_slli_epi16(_mm256_and_si256(q4bitsH, _mm256_set1_epi8(12)), 2);
+            const __m256i q4h_2 = _mm256_and_si256(q4bitsH, _mm256_set1_epi8(48));
+            const __m256i q4h_3 = _mm256_srli_epi16(_mm256_and_si256(q4bitsH, _mm256_set1_epi8(-64)), 2);
+            w[4 * j + 0] = _mm256_or_si256(_mm256_and_si256(q4bits1, m15), q4h_0);
+            w[4 * j + 1] = _mm256_or_si256(_mm256_and_si256(q4bits2, m15), q4h_1);
+            w[4 * j + 2] = _mm256_or_si256(_mm256_and_si256(_mm256_srli_epi16(q4bits1, 4), m15), q4h_2);
+            w[4 * j + 3] = _mm256_or_si256(_mm256_and_si256(_mm256_srli_epi16(q4bits2, 4), m15), q4h_3);
+            for (int k = 0; k < 4; k++) {
+                s[4 * j + k] = _mm256_cvtepi8_epi16(_mm_shuffle_epi8(scales, _mm_loadu_si128((const __m128i *) k_shuffle + 4 * j + k)));
+            }
+        }
+        for (int t = 0; t < nt; t++) {
+            const block_q8_K *yb = (const block_q8_K *) (y + t * y_bytes) + i;
+            const float d = yb->d * xd;
+            const __m256i q8sums = _mm256_loadu_si256((const __m256i *) yb->bsums);
+            const __m256i q8sclsub = _mm256_slli_epi32(_mm256_madd_epi16(q8sums, scales_16), 5);
+            const int8_t *q8 = yb->qs;
+            __m256i sumi = _mm256_setzero_si256();
+            for (int k = 0; k < 8; k++) {
+                const __m256i q8k = _mm256_loadu_si256((const __m256i *) q8); q8 += 32;
+                sumi = _mm256_add_epi32(sumi, _mm256_madd_epi16(s[k], _mm256_maddubs_epi16(w[k], q8k)));
+            }
+            sumi = _mm256_sub_epi32(sumi, q8sclsub);
+            acc[t] = _mm256_fmadd_ps(_mm256_set1_ps(d), _mm256_cvtepi32_ps(sumi), acc[t]);
+        }
+    }
+    for (int t = 0; t < nt; t++) out[t] = hsum_float_8(acc[t]);
+}
+
+// Weight bytes of a row tile: it stays in L2 (1 MB per core on Zen 4, 2 MB on Sapphire Rapids) while every group
+// of NR vectors passes over it.
+#define TILE_BYTES (256 * 1024)
+
+#define CASES4(call, mrv) \
+    switch (nr) { case 4: call(mrv, 4); break; case 3: call(mrv, 3); break; case 2: call(mrv, 2); break; default: call(mrv, 1); }
+#define CASES6(call, mrv) \
+    switch (nr) { case 6: call(mrv, 6); break; case 5: call(mrv, 5); break; default: CASES4(call, mrv) }
+
+// `rows` rows of n weights (`row_bytes` apart) times `vectors` activation vectors (`y_bytes` apart):
+// out[v * out_stride + r] = medgemma_dot_rows's result for row r and vector v alone. Returns 0, -1 for a type it
+// lacks, -2 when out of memory.
+int medgemma_dot_tile(int type, int n, const void *w, int64_t row_bytes, int rows, const void *y, int64_t y_bytes,
+        int vectors, float *out, int64_t out_stride) {
+    if (type != 8 && type != 12 && type != 14) return -1;
+    const int nb = type == 8 ? n / QK8_0 : n / QK_K;
+    // the per-vector precomputation, once per call: Q8_0 corrections and float scales; Q4_K block-sum pairs
+    const size_t per_vector = type == 8 ? (size_t) nb * (sizeof(__m256i) + sizeof(float)) : (size_t) nb * sizeof(__m128i);
+    char *prep = NULL;
+    if (type != 14) {
+        prep = aligned_alloc(64, ((size_t) vectors * per_vector + 63) / 64 * 64);
+        if (prep == NULL) return -2;
+        for (int v = 0; v < vectors; v++) {
+            char *pv = prep + v * per_vector;
+            const char *yv = (const char *) y + v * y_bytes;
+            if (type == 8) prep_q8_0(nb, (const block_q8_0 *) yv, (__m256i *) pv, (float *) (pv + nb * sizeof(__m256i)));
+            else prep_q8_K(nb, (const block_q8_K *) yv, (__m128i *) pv);
+        }
+    }
+    const int tile = row_bytes * 8 > TILE_BYTES ? 8 : (int) (TILE_BYTES / row_bytes);
+    const int nrmax = type == 8 ? NR8 : type == 12 ? NR4 : NR6;
+    for (int r0 = 0; r0 < rows; r0 += tile) {
+        const int r1 = r0 + tile < rows ? r0 + tile : rows;
+        for (int v0 = 0; v0 < vectors; v0 += nrmax) {
+            const int nr = vectors - v0 < nrmax ? vectors - v0 : nrmax;
+            const void *yv[NR];
+            q8_0_prep p8[NR];
+            const __m128i *p4[NR];
+            for (int t = 0; t < nr; t++) {
+                yv[t] = (const char *) y + (v0 + t) * y_bytes;
+                char *pv = prep + (v0 + t) * per_vector;
+                p8[t].neg_corr = (__m256i *) pv;
+                p8[t].d = (float *) (pv + nb * sizeof(__m256i));
+                p4[t] = (const __m128i *) pv;
+            }
+            float *o = out + v0 * out_stride;
+            int r = r0;
+            if (type == 8) {
+#define CALL8(mrv, nrv) block_q8_0_x(nb, (const char *) w + r * row_bytes, row_bytes, mrv, (const block_q8_0 *const *) yv, p8, nrv, o + r, out_stride)
+                for (; r + MR8 <= r1; r += MR8) CASES4(CALL8, MR8)
+                for (; r < r1; r++) CASES4(CALL8, 1)
+            } else if (type == 12) {
+#define CALL4(mrv, nrv) block_q4_K_x(nb, (const char *) w + r * row_bytes, row_bytes, mrv, (const block_q8_K *const *) yv, p4, nrv, o + r, out_stride)
+                for (; r + MR4 <= r1; r += MR4) CASES6(CALL4, MR4)
+                for (; r < r1; r++) CASES6(CALL4, 1)
+            } else {
+#define CALL6(mrv, nrv) tile_q6_K(n, (const block_q6_K *) ((const char *) w + r * row_bytes), (const char *) yv[0], y_bytes, nrv, res)
+                float res[NR];
+                for (; r < r1; r++) {
+                    CASES4(CALL6, 1)
+                    for (int t = 0; t < nr; t++) o[t * out_stride + r] = res[t];
+                }
+            }
+        }
+    }
+    free(prep);
+    return 0;
+}
+
 // The exported entry points: `rows` rows of n weights, `row_bytes` apart, times one activation vector.
 // Weight type ids are ggml's (Q8_0 = 8, Q4_K = 12, Q6_K = 14); returns 0, or -1 for a type it lacks.
 int medgemma_dot_rows(int type, int n, const void *w, int64_t row_bytes, int rows, const void *y, float *out) {
@@ -198,5 +474,5 @@ int medgemma_dot_rows(int type, int n, const void *w, int64_t row_bytes, int row
 
 // Bumped when the entry points change, so a stale library is refused rather than miscalled.
 int medgemma_kernels_version(void) {
-    return 1;
+    return 2;
 }

@@ -3,7 +3,7 @@ package org.medgemma4j.tensor;
 import java.util.Locale;
 
 /**
- * Which kernels compute the next-token (decode) products, as {@code --kernels} names them:
+ * Which kernels compute the quantized matrix products, as {@code --kernels} names them:
  * <ul>
  * <li>{@code auto} (default): {@code native} for the weight types it covers where its library loaded, else {@code java};
  * <li>{@code java}: the pure-Java float kernels (Vector API; activations rounded as llama.cpp rounds them, weights
@@ -13,7 +13,8 @@ import java.util.Locale;
  * <li>{@code native}: the native integer kernels ({@link NativeIntegerKernels}, same results as {@code java-int}); an
  * error where the library is not available.
  * </ul>
- * Prompt tokens take the float matrix product ({@link FloatGemm}) under every choice.
+ * Prompt tokens take the native integer kernels' tiled product where {@code native} (or {@code auto} with the
+ * library) covers the type, else the float matrix product ({@link FloatGemm}).
  */
 public enum KernelChoice {
     AUTO, JAVA, JAVA_INT, NATIVE;

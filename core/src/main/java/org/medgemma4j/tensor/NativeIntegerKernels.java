@@ -25,16 +25,18 @@ import java.util.Set;
 public final class NativeIntegerKernels implements IntegerKernels {
 
     private static final String RESOURCE_DIR = "/native/linux-x86_64/";
-    private static final int VERSION = 1;
+    private static final int VERSION = 2;
 
     private static Optional<IntegerKernels> loaded;
     private static String why = "not loaded yet";
 
     private final MethodHandle dotRows;
+    private final MethodHandle dotTile;
     private final String variant;
 
-    private NativeIntegerKernels(MethodHandle dotRows, String variant) {
+    private NativeIntegerKernels(MethodHandle dotRows, MethodHandle dotTile, String variant) {
         this.dotRows = dotRows;
+        this.dotTile = dotTile;
         this.variant = variant;
     }
 
@@ -112,8 +114,13 @@ public final class NativeIntegerKernels implements IntegerKernels {
                         ValueLayout.ADDRESS, ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT, ValueLayout.ADDRESS,
                         ValueLayout.ADDRESS),
                 Linker.Option.critical(true));
+        MethodHandle dotTile = linker.downcallHandle(symbols.find("medgemma_dot_tile").orElseThrow(),
+                FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT,
+                        ValueLayout.ADDRESS, ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT, ValueLayout.ADDRESS,
+                        ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG),
+                Linker.Option.critical(true));
         why = "loaded";
-        return new NativeIntegerKernels(dotRows, variant);
+        return new NativeIntegerKernels(dotRows, dotTile, variant);
     }
 
     private static Object invoke(MethodHandle h) {
@@ -173,6 +180,44 @@ public final class NativeIntegerKernels implements IntegerKernels {
                 throw new IllegalStateException("native kernels have no " + type + " kernel");
             }
         } catch (RuntimeException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
+    }
+
+    /**
+     * A batch: {@code count} rows times {@code tokens} activation vectors of n values each (prompt tokens or
+     * decode steps), quantized back to back in {@code a} (as {@link QuantizedActivations#quantizeVectors} lays
+     * them out); {@code y[yOffset + t * yStride + r]} = row r's dot with vector t. One pass over the weights,
+     * register-blocked over rows and vectors, and every dot bit for bit what {@link #dotRows} gives for that vector
+     * alone.
+     */
+    public void dotTile(GgmlType type, MemorySegment weights, long offset, long rowBytes, int count,
+            QuantizedActivations a, int n, int tokens, float[] y, int yOffset, int yStride) {
+        if (n % type.blockSize != 0 || (long) n * tokens > a.length() || IntegerKernels.activationType(type) != a.type()) {
+            throw new IllegalArgumentException(tokens + " x " + n + " " + type + " weights against " + a.length() + " "
+                    + a.type() + " activations");
+        }
+        if (count == 0 || tokens == 0) {
+            return;
+        }
+        if (count > yStride || yOffset + (long) (tokens - 1) * yStride + count > y.length) {
+            throw new IllegalArgumentException(tokens + " tokens x " + count + " rows do not fit " + y.length + " results");
+        }
+        long span = (count - 1) * rowBytes + type.bytesFor(n);
+        MemorySegment w = weights.asSlice(offset, span); // bounds-checked before C reads it
+        MemorySegment out = MemorySegment.ofArray(y).asSlice(4L * yOffset);
+        try {
+            int rc = (int) dotTile.invokeExact(type.id, n, w, rowBytes, count, a.segment(),
+                    IntegerKernels.activationType(type).bytesFor(n), tokens, out, (long) yStride);
+            if (rc == -2) {
+                throw new OutOfMemoryError("native kernels: no memory for " + tokens + " vectors' precomputed sums");
+            }
+            if (rc != 0) {
+                throw new IllegalStateException("native kernels have no " + type + " kernel");
+            }
+        } catch (RuntimeException | Error e) {
             throw e;
         } catch (Throwable t) {
             throw new IllegalStateException(t);

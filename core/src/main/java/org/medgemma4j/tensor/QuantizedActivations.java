@@ -33,6 +33,14 @@ public final class QuantizedActivations {
 
     /** Room for vectors of up to {@code capacity} values of activation type {@code type} (Q8_K or Q8_0). */
     public QuantizedActivations(GgmlType type, int capacity) {
+        this(type, capacity, true);
+    }
+
+    /**
+     * As {@link #QuantizedActivations(GgmlType, int)}; {@code widened} false keeps no {@link #shorts} (the native
+     * kernels read only the blocks; a prompt's worth of shorts would be megabytes for nothing).
+     */
+    public QuantizedActivations(GgmlType type, int capacity, boolean widened) {
         if (type != GgmlType.Q8_K && type != GgmlType.Q8_0) {
             throw new IllegalArgumentException("integer kernels take Q8_K or Q8_0 activations, not " + type);
         }
@@ -42,12 +50,17 @@ public final class QuantizedActivations {
         this.type = type;
         this.capacity = capacity;
         this.blocks = new byte[(int) type.bytesFor(capacity)];
-        this.shorts = new short[capacity];
+        this.shorts = widened ? new short[capacity] : null;
         this.segment = MemorySegment.ofArray(blocks);
     }
 
     public GgmlType type() {
         return type;
+    }
+
+    /** Values it has room for. */
+    public int capacity() {
+        return capacity;
     }
 
     /** Values held (the last vector's length). */
@@ -65,7 +78,7 @@ public final class QuantizedActivations {
         return segment;
     }
 
-    /** The int8 values, widened, in order. */
+    /** The int8 values, widened, in order (null where made without them). */
     public short[] shorts() {
         return shorts;
     }
@@ -76,16 +89,41 @@ public final class QuantizedActivations {
             throw new IllegalArgumentException(n + " values for " + type + " activations of capacity " + capacity);
         }
         length = n;
-        if (type == GgmlType.Q8_K) {
-            for (int b = 0; b < n / QK_K; b++) {
-                quantizeQ8KBlock(x, offset + b * QK_K, b);
-            }
-        } else {
-            for (int b = 0; b < n / QK8_0; b++) {
-                quantizeQ8_0Block(x, offset + b * QK8_0, b);
+        quantizeBlocks(x, offset, 0, n / type.blockSize);
+        return this;
+    }
+
+    /** Makes room for {@code vectors} vectors of {@code n} values, back to back, for {@link #quantizeVectors}. */
+    public QuantizedActivations holdVectors(int vectors, int n) {
+        if ((long) vectors * n > capacity || n % type.blockSize != 0) {
+            throw new IllegalArgumentException(vectors + " x " + n + " values for " + type + " activations of capacity " + capacity);
+        }
+        length = vectors * n;
+        return this;
+    }
+
+    /**
+     * Quantizes vectors [from, to) of n values ({@code x} from {@code offset}, n apart) into their places back to
+     * back: vector v's blocks are exactly what {@link #quantize} gives for it alone (blocks never cross vectors).
+     * Disjoint ranges may be quantized by different threads.
+     */
+    public void quantizeVectors(float[] x, int offset, int n, int from, int to) {
+        if ((long) to * n > length) {
+            throw new IllegalArgumentException("vectors up to " + to + " of " + n + " values beyond " + length + " held");
+        }
+        int perVector = n / type.blockSize;
+        quantizeBlocks(x, offset + from * n, from * perVector, (to - from) * perVector);
+    }
+
+    private void quantizeBlocks(float[] x, int offset, int firstBlock, int blocks) {
+        int size = type.blockSize;
+        for (int b = 0; b < blocks; b++) {
+            if (type == GgmlType.Q8_K) {
+                quantizeQ8KBlock(x, offset + b * size, firstBlock + b);
+            } else {
+                quantizeQ8_0Block(x, offset + b * size, firstBlock + b);
             }
         }
-        return this;
     }
 
     /** quantize_row_q8_K_ref: scale -127/max of the signed extreme, float d, values clamped at 127. */
@@ -102,7 +140,9 @@ public final class QuantizedActivations {
         }
         if (amax == 0) {
             segment.asSlice(o, Q8_K_BLOCK).fill((byte) 0);
-            java.util.Arrays.fill(shorts, b * QK_K, (b + 1) * QK_K, (short) 0);
+            if (shorts != null) {
+                java.util.Arrays.fill(shorts, b * QK_K, (b + 1) * QK_K, (short) 0);
+            }
             return;
         }
         float iscale = -127.f / max;
@@ -111,7 +151,9 @@ public final class QuantizedActivations {
             for (int k = j * 16; k < j * 16 + 16; k++) {
                 int q = Math.min(127, KQuants.nearestInt(iscale * x[i + k]));
                 blocks[(int) o + 4 + k] = (byte) q;
-                shorts[b * QK_K + k] = (short) q;
+                if (shorts != null) {
+                    shorts[b * QK_K + k] = (short) q;
+                }
                 sum += q;
             }
             segment.set(SHORT, o + 4 + QK_K + 2L * j, (short) sum);
@@ -131,7 +173,9 @@ public final class QuantizedActivations {
         for (int k = 0; k < QK8_0; k++) {
             int q = (int) Math.rint(x[i + k] * id);
             blocks[(int) o + 2 + k] = (byte) q;
-            shorts[b * QK8_0 + k] = (short) q;
+            if (shorts != null) {
+                shorts[b * QK8_0 + k] = (short) q;
+            }
         }
     }
 

@@ -85,15 +85,20 @@ public final class WeightMatrix {
      * alone. Vectors [steps, n) are prompt tokens: the rows are decoded to floats once per pass and multiplied
      * with all of them ({@link FloatGemm}); each such result is also independent of the batch, so a prompt
      * gives the same activations however it is split into passes. The two kinds round differently (the dot
-     * kernels scale partial sums per sub-block), as in llama.cpp, whose batch products also differ from its
-     * vector dot products.
+     * kernels scale partial sums per sub-block). Where the native integer kernels are selected for this weight
+     * type, every vector of a batch takes them, steps and prompt tokens alike, in one pass over the weights
+     * (llama.cpp also quantizes a prompt's activations); then steps and prompt tokens agree.
      */
     public void matMul(WorkerPool pool, float[] x, int n, int steps, float[] y, float[] scratch) {
         if (steps < 0 || steps > n) {
             throw new IllegalArgumentException(steps + " steps in a batch of " + n);
         }
-        IntegerKernels integer = steps > 0 ? KernelChoice.current().integerKernelsFor(format.type()) : null;
-        if (integer != null) {
+        IntegerKernels integer = KernelChoice.current().integerKernelsFor(format.type());
+        if (integer instanceof NativeIntegerKernels nat && (n > 1 || steps == 0)) {
+            matMulNative(nat, pool, x, n, y);
+            return;
+        }
+        if (integer != null && steps > 0) {
             matMulInteger(integer, pool, x, n, steps, y, scratch);
             return;
         }
@@ -177,6 +182,32 @@ public final class WeightMatrix {
             }
             promptProducts(input, steps * stride, stride, prompt, y, steps * rows, from, to);
         });
+    }
+
+    // the calling thread's batch activations, kept between products (a 512-token prompt's are ~6 MB)
+    private static final ThreadLocal<QuantizedActivations[]> BATCH_ACTIVATIONS =
+            ThreadLocal.withInitial(() -> new QuantizedActivations[2]);
+
+    /**
+     * {@link #matMul} for a batch on the native integer kernels: every vector, step or prompt token, quantized once
+     * as llama.cpp quantizes it, then one pass over the weights for all of them ({@link NativeIntegerKernels#dotTile},
+     * register-blocked over rows and vectors). Each result is the single-vector kernel's, which is ggml's vec_dot,
+     * bit for bit: a sequence decoded beside others gets exactly what it gets alone, a prompt gives the same
+     * activations however it is split into passes, and prompt tokens agree with steps.
+     */
+    private void matMulNative(NativeIntegerKernels nat, WorkerPool pool, float[] x, int n, float[] y) {
+        GgmlType activationType = IntegerKernels.activationType(format.type());
+        QuantizedActivations[] cached = BATCH_ACTIVATIONS.get();
+        int slot = activationType == GgmlType.Q8_K ? 0 : 1;
+        QuantizedActivations held = cached[slot];
+        if (held == null || (long) held.capacity() < (long) n * cols) {
+            held = new QuantizedActivations(activationType, n * cols, false);
+            cached[slot] = held;
+        }
+        QuantizedActivations a = held.holdVectors(n, cols);
+        pool.parallelFor(n, (from, to) -> a.quantizeVectors(x, 0, cols, from, to));
+        pool.parallelFor(rows, (from, to) ->
+                nat.dotTile(format.type(), data, from * rowBytes, rowBytes, to - from, a, cols, n, y, from, rows));
     }
 
     /**

@@ -2,7 +2,10 @@ package org.medgemma4j.model;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.medgemma4j.tensor.WorkerPool;
 import org.medgemma4j.testing.FixtureModels;
 import org.medgemma4j.testing.Logits;
@@ -14,11 +17,15 @@ import org.medgemma4j.testing.Logits;
  */
 class BatchedDecodeTest {
 
-    @Test
-    void aPromptGivesTheSameLogitsHoweverItIsSplitIntoPasses() throws Exception {
+    // F32 takes the float products; Q8_0 and Q4_K_M the integer kernels where the native library is selected
+    // (prompt tokens through its tiled kernel), else the float ones
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"F32", "Q8_0", "Q4_K_M"})
+    void aPromptGivesTheSameLogitsHoweverItIsSplitIntoPasses(String fileType) throws Exception {
         int[] prompt = Logits.probeSequence(45);
         int vocab = 262144;
-        try (WorkerPool pool = new WorkerPool(2); Gemma3Model model = Gemma3Model.load(FixtureModels.f32(FixtureModels.TINY))) {
+        Path file = fileType.equals("F32") ? FixtureModels.f32(FixtureModels.TINY) : FixtureModels.quantized(FixtureModels.TINY, fileType);
+        try (WorkerPool pool = new WorkerPool(2); Gemma3Model model = Gemma3Model.load(file)) {
             Gemma3Inference inf = new Gemma3Inference(model, KvCacheType.F16, pool, 32);
             float[][] reference = null;
             for (int[] passes : new int[][] {{32, 13}, {1, 7, 30, 7}, {5, 5, 5, 5, 5, 5, 5, 5, 5}}) {
