@@ -189,7 +189,7 @@ static float dot_q6_K(int n, const block_q6_K *x, const block_q8_K *y) {
 #define NR8 4  // Q8_0: vectors per register block
 #define MR8 4  // Q8_0: rows per register block
 #define NR4 6  // Q4_K
-#define NR6 4  // Q6_K
+#define NR6 8  // Q6_K
 #define NR 8   // the most of any type (array bounds; the unused entries vanish when the loops unroll)
 
 #if defined(__AVX512VNNI__) && defined(__AVX512VL__)
@@ -336,6 +336,7 @@ static inline __attribute__((always_inline)) void block_q4_K_x(int nb, const cha
         out[t * ostride + r] = hsum_float_8(acc[r][t]) + _mm_cvtss_f32(m);
     }
 }
+// Q6_K: each super-block of a row unpacked once (6-bit values, scales widened), then met by each of nt vectors.
 static inline __attribute__((always_inline)) void tile_q6_K(int n, const block_q6_K *x, const char *y, int64_t y_bytes,
         const int nt, float *out) {
     const int nb = n / QK_K;
@@ -375,7 +376,7 @@ static inline __attribute__((always_inline)) void tile_q6_K(int n, const block_q
             __m256i sumi = _mm256_setzero_si256();
             for (int k = 0; k < 8; k++) {
                 const __m256i q8k = _mm256_loadu_si256((const __m256i *) q8); q8 += 32;
-                sumi = _mm256_add_epi32(sumi, _mm256_madd_epi16(s[k], _mm256_maddubs_epi16(w[k], q8k)));
+                sumi = DPWSSD(sumi, s[k], _mm256_maddubs_epi16(w[k], q8k));
             }
             sumi = _mm256_sub_epi32(sumi, q8sclsub);
             acc[t] = _mm256_fmadd_ps(_mm256_set1_ps(d), _mm256_cvtepi32_ps(sumi), acc[t]);
@@ -390,6 +391,8 @@ static inline __attribute__((always_inline)) void tile_q6_K(int n, const block_q
 
 #define CASES4(call, mrv) \
     switch (nr) { case 4: call(mrv, 4); break; case 3: call(mrv, 3); break; case 2: call(mrv, 2); break; default: call(mrv, 1); }
+#define CASES8(call, mrv) \
+    switch (nr) { case 8: call(mrv, 8); break; case 7: call(mrv, 7); break; default: CASES6(call, mrv) }
 #define CASES6(call, mrv) \
     switch (nr) { case 6: call(mrv, 6); break; case 5: call(mrv, 5); break; default: CASES4(call, mrv) }
 
@@ -443,7 +446,7 @@ int medgemma_dot_tile(int type, int n, const void *w, int64_t row_bytes, int row
 #define CALL6(mrv, nrv) tile_q6_K(n, (const block_q6_K *) ((const char *) w + r * row_bytes), (const char *) yv[0], y_bytes, nrv, res)
                 float res[NR];
                 for (; r < r1; r++) {
-                    CASES4(CALL6, 1)
+                    CASES8(CALL6, 1)
                     for (int t = 0; t < nr; t++) o[t * out_stride + r] = res[t];
                 }
             }

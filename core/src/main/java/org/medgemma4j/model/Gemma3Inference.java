@@ -11,8 +11,9 @@ import org.medgemma4j.tensor.WorkerPool;
  *
  * <p>A token's results never depend on the batch it is in. Next-token steps take the decode kernels (a
  * sequence decoded beside others gets bit for bit what it gets alone); prompt tokens take the batched
- * matrix product (a prompt gives the same cache and logits however it is split into passes). See
- * {@link WeightMatrix#matMul}.
+ * matrix product (a prompt gives the same cache and logits however it is split into passes). On the native
+ * integer kernels both are one batch product with the single-vector arithmetic, so they also agree with each
+ * other. See {@link WeightMatrix#matMul}.
  *
  * <pre>
  * x = embd[token] * sqrt(d)
@@ -44,7 +45,8 @@ public final class Gemma3Inference {
     private final float[] proj;   // a block's output before its post-norm [batch][d]
     private final float[] gate;   // [batch][ff]
     private final float[] up;     // [batch][ff]
-    private final float[] rounded; // a matrix product's input as llama.cpp rounds it for the weight type
+    private final int roundedLength;
+    private float[] rounded; // a float product's input as llama.cpp rounds it for the weight type; made on first use
     private final float[] cosLocal;
     private final float[] sinLocal;
     private final float[] cosGlobal;
@@ -80,7 +82,7 @@ public final class Gemma3Inference {
         this.proj = new float[maxBatch * d];
         this.gate = new float[maxBatch * c.feedForwardLength()];
         this.up = new float[maxBatch * c.feedForwardLength()];
-        this.rounded = new float[WeightMatrix.scratchLength(maxBatch, Math.max(Math.max(d, c.feedForwardLength()), c.headCount() * c.valueLength()))];
+        this.roundedLength = WeightMatrix.scratchLength(maxBatch, Math.max(Math.max(d, c.feedForwardLength()), c.headCount() * c.valueLength()));
         int half = c.keyLength() / 2;
         this.cosLocal = new float[maxBatch * half];
         this.sinLocal = new float[maxBatch * half];
@@ -375,6 +377,11 @@ public final class Gemma3Inference {
     }
 
     private void matMul(WeightMatrix m, float[] in, int n, int steps, float[] out) {
+        // the integer kernels quantize into buffers of their own: a model they cover never makes this one
+        // (22 MB for a 512-token batch on the 4B shape)
+        if (m.usesScratch() && rounded == null) {
+            rounded = new float[roundedLength];
+        }
         m.matMul(pool, in, n, steps, out, rounded);
     }
 }

@@ -13,8 +13,10 @@ import java.util.Locale;
  * <li>{@code native}: the native integer kernels ({@link NativeIntegerKernels}, same results as {@code java-int}); an
  * error where the library is not available.
  * </ul>
- * Prompt tokens take the native integer kernels' tiled product where {@code native} (or {@code auto} with the
- * library) covers the type, else the float matrix product ({@link FloatGemm}).
+ * Where {@code native} (or {@code auto} with the library) covers the type, a batch, prompt tokens and the steps of
+ * several sequences alike, takes the native batch product: one pass over the weights, every result the
+ * single-vector kernel's. Otherwise steps take the selected dot kernels one vector at a time and prompt tokens the
+ * float matrix product ({@link FloatGemm}).
  */
 public enum KernelChoice {
     AUTO, JAVA, JAVA_INT, NATIVE;

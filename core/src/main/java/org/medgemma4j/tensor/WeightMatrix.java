@@ -74,32 +74,40 @@ public final class WeightMatrix {
 
     private static final float[] NO_FORM = new float[0];
 
+    /** Whether {@link #matMul} reads its scratch under the current {@link KernelChoice} (the float kernels do). */
+    public boolean usesScratch() {
+        return KernelChoice.current().integerKernelsFor(format.type()) == null;
+    }
+
     /**
      * The full product for n vectors, rows split across the pool, with the activations first rounded as
      * llama.cpp rounds them for this weight type ({@link ActivationRounding}); {@code scratch} holds the
      * rounded copy, or, for a format whose kernels read the activations in a form of their own, that form (at
      * least {@link #scratchLength} floats).
      *
-     * <p>Vectors [0, steps) are next-token steps: each gets the format's dot kernel (batched four at a time,
-     * bit for bit the single-vector result), so a sequence decoded beside others gets exactly what it gets
-     * alone. Vectors [steps, n) are prompt tokens: the rows are decoded to floats once per pass and multiplied
-     * with all of them ({@link FloatGemm}); each such result is also independent of the batch, so a prompt
-     * gives the same activations however it is split into passes. The two kinds round differently (the dot
-     * kernels scale partial sums per sub-block). Where the native integer kernels are selected for this weight
-     * type, every vector of a batch takes them, steps and prompt tokens alike, in one pass over the weights
-     * (llama.cpp also quantizes a prompt's activations); then steps and prompt tokens agree.
+     * <p>On the integer kernels ({@link KernelChoice}: {@code native}, {@code java-int}, or {@code auto} where the
+     * native library covers the type) every vector, step or prompt token, is quantized as llama.cpp quantizes it
+     * and each dot is ggml's vec_dot bit for bit; a batch on the native kernels is one pass over the weights
+     * ({@link NativeIntegerKernels#dotTile}). Each result is then independent of the batch and of its kind.
+     *
+     * <p>On the float kernels, vectors [0, steps) are next-token steps: each gets the format's dot kernel
+     * (batched four at a time, bit for bit the single-vector result), so a sequence decoded beside others gets
+     * exactly what it gets alone. Vectors [steps, n) are prompt tokens: the rows are decoded to floats once per
+     * pass and multiplied with all of them ({@link FloatGemm}); each such result is also independent of the batch,
+     * so a prompt gives the same activations however it is split into passes. The two kinds round differently
+     * (the dot kernels scale partial sums per sub-block).
      */
     public void matMul(WorkerPool pool, float[] x, int n, int steps, float[] y, float[] scratch) {
         if (steps < 0 || steps > n) {
             throw new IllegalArgumentException(steps + " steps in a batch of " + n);
         }
         IntegerKernels integer = KernelChoice.current().integerKernelsFor(format.type());
-        if (integer instanceof NativeIntegerKernels nat && (n > 1 || steps == 0)) {
+        if (integer instanceof NativeIntegerKernels nat && n > 1) {
             matMulNative(nat, pool, x, n, y);
             return;
         }
-        if (integer != null && steps > 0) {
-            matMulInteger(integer, pool, x, n, steps, y, scratch);
+        if (integer != null) {
+            matMulInteger(integer, pool, x, n, y);
             return;
         }
         int fl = formLength();
@@ -108,7 +116,7 @@ public final class WeightMatrix {
             // the kernels read only the form: each vector is rounded into the scratch's last cols floats and
             // arranged from there, so no rounded copy of the whole batch is kept (it was 10 MB in a prefill pass)
             int rounded = n * fl;
-            if (scratch.length < rounded + cols) {
+            if (scratch == null || scratch.length < rounded + cols) {
                 scratch = new float[rounded + cols];
             }
             for (int t = 0; t < n; t++) {
@@ -129,7 +137,7 @@ public final class WeightMatrix {
         }
         float[] in = x;
         if (rounds) {
-            if (scratch.length < n * cols) {
+            if (scratch == null || scratch.length < n * cols) {
                 scratch = new float[n * cols];
             }
             ActivationRounding.round(format.type(), x, 0, scratch, 0, n * cols);
@@ -143,44 +151,23 @@ public final class WeightMatrix {
     }
 
     /**
-     * {@link #matMul} with the next-token steps on integer kernels: each step's activations quantized once, as
-     * llama.cpp quantizes them for this weight type, then every row's dot is ggml's vec_dot bit for bit. Prompt
-     * tokens take the float product as before.
+     * {@link #matMul} on integer kernels one vector at a time: each vector's activations quantized once, as
+     * llama.cpp quantizes them for this weight type, then every row's dot is ggml's vec_dot bit for bit. A single
+     * step on the native kernels, and every product under {@code java-int} (the exact reference: prompt tokens
+     * too, so its results equal the native batch product's).
      */
-    private void matMulInteger(IntegerKernels integer, WorkerPool pool, float[] x, int n, int steps, float[] y,
-            float[] scratch) {
+    private void matMulInteger(IntegerKernels integer, WorkerPool pool, float[] x, int n, float[] y) {
         GgmlType activationType = IntegerKernels.activationType(format.type());
-        QuantizedActivations[] q = new QuantizedActivations[steps];
-        for (int t = 0; t < steps; t++) {
-            q[t] = new QuantizedActivations(activationType, cols).quantize(x, t * cols, cols);
-        }
-        int prompt = n - steps;
-        int fl = formLength();
-        int stride = fl > 0 ? fl : cols;
-        float[] in;
-        if (prompt == 0) {
-            in = NO_FORM;
-        } else {
-            if (scratch.length < n * stride + cols) {
-                scratch = new float[n * stride + cols];
+        QuantizedActivations[] q = new QuantizedActivations[n];
+        pool.parallelFor(n, (from, to) -> {
+            for (int t = from; t < to; t++) {
+                q[t] = new QuantizedActivations(activationType, cols).quantize(x, t * cols, cols);
             }
-            in = scratch;
-            int rounded = n * stride;
-            for (int t = steps; t < n; t++) {
-                if (fl > 0) {
-                    ActivationRounding.round(format.type(), x, t * cols, scratch, rounded, cols);
-                    format.activationForm(scratch, rounded, cols, scratch, t * fl);
-                } else {
-                    ActivationRounding.round(format.type(), x, t * cols, scratch, t * cols, cols);
-                }
-            }
-        }
-        float[] input = in;
+        });
         pool.parallelFor(rows, (from, to) -> {
-            for (int t = 0; t < steps; t++) {
+            for (int t = 0; t < n; t++) {
                 integer.dotRows(format.type(), data, from * rowBytes, rowBytes, to - from, q[t], cols, y, t * rows + from);
             }
-            promptProducts(input, steps * stride, stride, prompt, y, steps * rows, from, to);
         });
     }
 

@@ -3,7 +3,6 @@ package org.medgemma4j.model;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.medgemma4j.tensor.WorkerPool;
@@ -24,8 +23,7 @@ class BatchedDecodeTest {
     void aPromptGivesTheSameLogitsHoweverItIsSplitIntoPasses(String fileType) throws Exception {
         int[] prompt = Logits.probeSequence(45);
         int vocab = 262144;
-        Path file = fileType.equals("F32") ? FixtureModels.f32(FixtureModels.TINY) : FixtureModels.quantized(FixtureModels.TINY, fileType);
-        try (WorkerPool pool = new WorkerPool(2); Gemma3Model model = Gemma3Model.load(file)) {
+        try (WorkerPool pool = new WorkerPool(2); Gemma3Model model = Gemma3Model.load(fixture(fileType))) {
             Gemma3Inference inf = new Gemma3Inference(model, KvCacheType.F16, pool, 32);
             float[][] reference = null;
             for (int[] passes : new int[][] {{32, 13}, {1, 7, 30, 7}, {5, 5, 5, 5, 5, 5, 5, 5, 5}}) {
@@ -50,14 +48,16 @@ class BatchedDecodeTest {
         }
     }
 
-    @Test
-    void decodingSequencesTogetherEqualsDecodingThemAlone() throws Exception {
+    // on the native kernels, several sequences' steps are one batch product (NativeIntegerKernels.dotTile)
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"F32", "Q8_0", "Q4_K_M"})
+    void decodingSequencesTogetherEqualsDecodingThemAlone(String fileType) throws Exception {
         int[][] prompts = {Logits.probeSequence(5), Logits.probeSequence(23), Logits.probeSequence(12)};
         prompts[1][3] = 777;
         prompts[2][4] = 4242;
         int steps = 12;
         int vocab = 262144;
-        try (WorkerPool pool = new WorkerPool(2); Gemma3Model model = Gemma3Model.load(FixtureModels.f32(FixtureModels.TINY))) {
+        try (WorkerPool pool = new WorkerPool(2); Gemma3Model model = Gemma3Model.load(fixture(fileType))) {
             Gemma3Inference inf = new Gemma3Inference(model, KvCacheType.F16, pool, 32);
             int[][] alone = new int[prompts.length][steps];
             float[][] aloneLast = new float[prompts.length][vocab];
@@ -104,5 +104,9 @@ class BatchedDecodeTest {
                 }
             }
         }
+    }
+
+    static Path fixture(String fileType) {
+        return fileType.equals("F32") ? FixtureModels.f32(FixtureModels.TINY) : FixtureModels.quantized(FixtureModels.TINY, fileType);
     }
 }

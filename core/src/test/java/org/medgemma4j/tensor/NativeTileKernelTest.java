@@ -12,7 +12,7 @@ import org.medgemma4j.testing.GgmlReference;
 /**
  * The native batch kernel gives, for every (row, vector), the single-vector native dot bit for bit (which
  * IntegerKernelsOracleTest holds equal to ggml's vec_dot): the same arithmetic, register-blocked over rows and
- * vectors. Row and vector counts that leave partial blocks (Q8_0 takes 4 x 4, Q4_K 1 x 6, Q6_K 1 x 4), and a
+ * vectors. Row and vector counts that leave partial blocks (Q8_0 takes 4 x 4, Q4_K 1 x 6, Q6_K 1 x 8), and a
  * result stride wider than the rows, are covered.
  */
 class NativeTileKernelTest {
