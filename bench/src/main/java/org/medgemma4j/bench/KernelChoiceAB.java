@@ -15,10 +15,11 @@ import org.medgemma4j.tensor.WorkerPool;
 
 /**
  * Decode-shaped A/B of the kernel choices ({@code --kernels}) on MedGemma-4B-shaped matrices (2560 x 10240 and
- * 10240 x 2560, random weights quantized in process, larger than L3 together): one matrix-vector product per
- * step, choices interleaved round by round so that a busy machine slows all of them alike. Usage:
- * kernel-ab [-t T] [-r ROUNDS] [-s SECONDS] [--types Q4_K,Q6_K,Q8_0] [--kernels java,java-int,native].
- * Prints GB/s of weights per choice and round, then the medians and their ratios to the first choice.
+ * 10240 x 2560, random weights quantized in process, larger than L3 together): one product of {@code --vectors}
+ * next-token steps per pass (1: a single sequence; 4: four sequences decoded together), choices interleaved round
+ * by round so that a busy machine slows all of them alike. Usage: kernel-ab [-t T] [-r ROUNDS] [-s SECONDS]
+ * [--vectors N] [--types Q4_K,Q6_K,Q8_0] [--kernels java,java-int,native]. Prints GB/s of weights and GMAC/s
+ * per choice and round, then the medians and their ratios to the first choice.
  */
 public final class KernelChoiceAB {
 
@@ -29,6 +30,7 @@ public final class KernelChoiceAB {
         int threads = 2;
         int rounds = 5;
         double seconds = 1.5;
+        int vectors = 1;
         List<GgmlType> types = List.of(GgmlType.Q4_K, GgmlType.Q6_K, GgmlType.Q8_0);
         List<KernelChoice> choices = List.of(KernelChoice.JAVA, KernelChoice.JAVA_INT, KernelChoice.NATIVE);
         for (int i = 0; i + 1 < args.length; i += 2) {
@@ -36,12 +38,13 @@ public final class KernelChoiceAB {
                 case "-t" -> threads = Integer.parseInt(args[i + 1]);
                 case "-r" -> rounds = Integer.parseInt(args[i + 1]);
                 case "-s" -> seconds = Double.parseDouble(args[i + 1]);
+                case "--vectors" -> vectors = Integer.parseInt(args[i + 1]);
                 case "--types" -> types = java.util.Arrays.stream(args[i + 1].split(",")).map(GgmlType::valueOf).toList();
                 case "--kernels" -> choices = java.util.Arrays.stream(args[i + 1].split(",")).map(KernelChoice::parse).toList();
                 default -> throw new IllegalArgumentException(args[i]);
             }
         }
-        System.out.printf(Locale.ROOT, "threads %d, load average %.2f%n", threads,
+        System.out.printf(Locale.ROOT, "threads %d, vectors %d, load average %.2f%n", threads, vectors,
                 java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
         try (Arena arena = Arena.ofShared(); WorkerPool pool = new WorkerPool(threads)) {
             for (GgmlType type : types) {
@@ -52,7 +55,7 @@ public final class KernelChoiceAB {
                     for (int c0 = 0; c0 < choices.size(); c0++) {
                         int c = (c0 + r) % choices.size(); // rotate who goes first
                         KernelChoice.select(choices.get(c));
-                        gbs[c][r] = run(pool, ms, bytes, seconds);
+                        gbs[c][r] = run(pool, ms, bytes, seconds, vectors);
                     }
                 }
                 for (int c = 0; c < choices.size(); c++) {
@@ -60,8 +63,10 @@ public final class KernelChoiceAB {
                     java.util.Arrays.sort(v);
                     double med = v[rounds / 2];
                     double ref = median(gbs[0]);
-                    System.out.printf(Locale.ROOT, "%-5s %-9s median %6.2f GB/s  (%.2fx %s)  rounds %s%n", type,
-                            choices.get(c).label(), med, med / ref, choices.get(0).label(), fmt(gbs[c]));
+                    // weights bytes per pass -> multiply-adds per pass: rows x cols per vector
+                    double gmacs = med * 1e9 / bytes * (2.0 * 10240 * 2560) * vectors / 1e9;
+                    System.out.printf(Locale.ROOT, "%-5s %-9s median %6.2f GB/s  %7.1f GMAC/s  (%.2fx %s)  rounds %s%n",
+                            type, choices.get(c).label(), med, gmacs, med / ref, choices.get(0).label(), fmt(gbs[c]));
                 }
             }
         }
@@ -81,21 +86,21 @@ public final class KernelChoiceAB {
         return String.join(" ", s);
     }
 
-    private static double run(WorkerPool pool, List<WeightMatrix> ms, long bytes, double seconds) {
+    private static double run(WorkerPool pool, List<WeightMatrix> ms, long bytes, double seconds, int vectors) {
         int maxCols = 10240;
-        float[] x = new float[maxCols];
+        float[] x = new float[vectors * maxCols];
         SplittableRandom rnd = new SplittableRandom(3);
-        for (int i = 0; i < maxCols; i++) {
+        for (int i = 0; i < x.length; i++) {
             x[i] = (float) rnd.nextDouble(-1, 1);
         }
-        float[] y = new float[maxCols];
-        float[] scratch = new float[WeightMatrix.scratchLength(1, maxCols)];
+        float[] y = new float[vectors * maxCols];
+        float[] scratch = new float[WeightMatrix.scratchLength(vectors, maxCols)];
         long deadline = System.nanoTime() + (long) (seconds * 1e9);
         long start = System.nanoTime();
         long passes = 0;
         while (System.nanoTime() < deadline || passes < 2) {
             for (WeightMatrix m : ms) {
-                m.matMul(pool, x, 1, 1, y, scratch);
+                m.matMul(pool, x, vectors, vectors, y, scratch);
             }
             passes++;
         }
