@@ -22,6 +22,8 @@ public final class WorkerPool implements AutoCloseable {
         void run(int worker, int from, int to);
     }
 
+    private static final int SPINS = 20_000;
+
     private final Thread[] workers;
     private final int threads;
     private volatile WorkerTask task;
@@ -75,8 +77,13 @@ public final class WorkerPool implements AutoCloseable {
         }
         // always wait for every worker, even after a failure here: a worker still on this task would
         // otherwise count itself out of the next one
+        int spins = 0;
         while (pending.get() > 0) {
-            LockSupport.park(this);
+            if (++spins < SPINS) {
+                Thread.onSpinWait();
+            } else {
+                LockSupport.park(this);
+            }
         }
         this.task = null;
         Throwable f = failure;
@@ -101,7 +108,7 @@ public final class WorkerPool implements AutoCloseable {
         while (true) {
             int spins = 0;
             while (generation == seen && !closed) {
-                if (++spins < 20_000) {
+                if (++spins < SPINS) {
                     Thread.onSpinWait();
                 } else {
                     LockSupport.park(this);
