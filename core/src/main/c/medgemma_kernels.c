@@ -456,6 +456,76 @@ int medgemma_dot_tile(int type, int n, const void *w, int64_t row_bytes, int row
     return 0;
 }
 
+// ---- Attention over an F16 KV cache (the half conversions the Vector API lacks) ----
+// The Java attention (org.medgemma4j.model.Attention) keeps the online softmax; these do its two vector loops
+// with the same operations in the same order, so the results are the same bit for bit. Rows are a ring of
+// `capacity` rows, `row_bytes` apart; position p lives in row p % capacity, its head at byte `head_offset`.
+#if defined(__AVX512F__)
+// Java's F16Format.dot with 16-lane vectors (ggml_vec_dot_f16 on AVX-512): four accumulators taking every
+// fourth 16-value step, folded (0+2)+(1+3), then halves added across 8, 4, 2 and 1 lanes.
+static inline float dot_f16_16(const uint16_t *k, const float *q, int n) {
+    __m512 a[4] = {_mm512_setzero_ps(), _mm512_setzero_ps(), _mm512_setzero_ps(), _mm512_setzero_ps()};
+    for (int i = 0; i < n; i += 16) {
+        const __m512 kv = _mm512_cvtph_ps(_mm256_loadu_si256((const __m256i *) (k + i)));
+        a[(i / 16) & 3] = _mm512_fmadd_ps(kv, _mm512_loadu_ps(q + i), a[(i / 16) & 3]);
+    }
+    __m512 v = _mm512_add_ps(_mm512_add_ps(a[0], a[2]), _mm512_add_ps(a[1], a[3]));
+    v = _mm512_add_ps(v, _mm512_shuffle_f32x4(v, v, 0x4E));
+    v = _mm512_add_ps(v, _mm512_shuffle_f32x4(v, v, 0xB1));
+    v = _mm512_add_ps(v, _mm512_permute_ps(v, 0x4E));
+    v = _mm512_add_ps(v, _mm512_permute_ps(v, 0xB1));
+    return _mm512_cvtss_f32(v);
+}
+
+static inline __m512 round_half(__m512 x) {
+    return _mm512_cvtph_ps(_mm512_cvtps_ph(x, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC));
+}
+#endif
+
+// scores[p - lo] = the key row of position p (n halves) times q (floats), p in lo..hi, in the order of Java's
+// F16Format.dot with 16-lane vectors. Returns 0, or -1 where this build lacks AVX-512 or n is not a multiple of 64.
+int medgemma_attn_scores_f16(const void *keys, int64_t row_bytes, int capacity, int64_t head_offset, int lo, int hi,
+        const float *q, int n, float *scores) {
+#if defined(__AVX512F__)
+    if (n % 64 != 0) return -1;
+    for (int p = lo; p <= hi; p++) {
+        const uint16_t *k = (const uint16_t *) ((const char *) keys + (int64_t) (p % capacity) * row_bytes + head_offset);
+        scores[p - lo] = dot_f16_16(k, q, n);
+    }
+    return 0;
+#else
+    (void) keys; (void) row_bytes; (void) capacity; (void) head_offset; (void) lo; (void) hi; (void) q; (void) n; (void) scores;
+    return -1;
+#endif
+}
+
+// For p in lo..hi: where scale[p - lo] != 1, acc = half(acc * scale); then acc = half(v_p * weight[p - lo] + acc),
+// v_p the value row of position p (n halves). acc holds floats that are halves: ggml_vec_scale_f16 and
+// ggml_vec_mad_f16 on the f16 accumulator of llama.cpp's CPU flash attention. Returns 0, or -1 as above.
+int medgemma_attn_values_f16(const void *values, int64_t row_bytes, int capacity, int64_t head_offset, int lo, int hi,
+        const float *scale, const float *weight, float *acc, int n) {
+#if defined(__AVX512F__)
+    if (n % 16 != 0) return -1;
+    for (int p = lo; p <= hi; p++) {
+        const uint16_t *v = (const uint16_t *) ((const char *) values + (int64_t) (p % capacity) * row_bytes + head_offset);
+        const float ms = scale[p - lo];
+        const __m512 vs = _mm512_set1_ps(weight[p - lo]);
+        if (ms != 1.0f) {
+            const __m512 m = _mm512_set1_ps(ms);
+            for (int i = 0; i < n; i += 16) _mm512_storeu_ps(acc + i, round_half(_mm512_mul_ps(_mm512_loadu_ps(acc + i), m)));
+        }
+        for (int i = 0; i < n; i += 16) {
+            const __m512 x = _mm512_cvtph_ps(_mm256_loadu_si256((const __m256i *) (v + i)));
+            _mm512_storeu_ps(acc + i, round_half(_mm512_fmadd_ps(x, vs, _mm512_loadu_ps(acc + i))));
+        }
+    }
+    return 0;
+#else
+    (void) values; (void) row_bytes; (void) capacity; (void) head_offset; (void) lo; (void) hi; (void) scale; (void) weight; (void) acc; (void) n;
+    return -1;
+#endif
+}
+
 // The exported entry points: `rows` rows of n weights, `row_bytes` apart, times one activation vector.
 // Weight type ids are ggml's (Q8_0 = 8, Q4_K = 12, Q6_K = 14); returns 0, or -1 for a type it lacks.
 int medgemma_dot_rows(int type, int n, const void *w, int64_t row_bytes, int rows, const void *y, float *out) {
@@ -477,5 +547,5 @@ int medgemma_dot_rows(int type, int n, const void *w, int64_t row_bytes, int row
 
 // Bumped when the entry points change, so a stale library is refused rather than miscalled.
 int medgemma_kernels_version(void) {
-    return 2;
+    return 3;
 }

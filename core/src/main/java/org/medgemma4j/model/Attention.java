@@ -1,6 +1,8 @@
 package org.medgemma4j.model;
 
 import java.lang.foreign.MemorySegment;
+import org.medgemma4j.tensor.KernelChoice;
+import org.medgemma4j.tensor.NativeIntegerKernels;
 import org.medgemma4j.tensor.TensorFormat;
 
 /**
@@ -16,6 +18,11 @@ final class Attention {
     private final float[] query;
     private final float[] acc;
     private final float[] value;
+    // the native loops over an F16 cache (AVX-512 F16C conversions), where they equal the Java ones; else null
+    private final NativeIntegerKernels f16Loops;
+    private float[] scores = new float[0];
+    private float[] scales = new float[0];
+    private float[] weights = new float[0];
 
     Attention(KvCacheType type, int headDim) {
         this.type = type;
@@ -23,6 +30,10 @@ final class Attention {
         this.query = new float[headDim];
         this.acc = new float[headDim];
         this.value = new float[headDim];
+        this.f16Loops = type == KvCacheType.F16 && headDim % 64 == 0 && KernelChoice.current() != KernelChoice.JAVA
+                && KernelChoice.current() != KernelChoice.JAVA_INT
+                && NativeIntegerKernels.load().orElse(null) instanceof NativeIntegerKernels nat && nat.hasF16Attention()
+                ? nat : null;
     }
 
     /**
@@ -38,6 +49,10 @@ final class Attention {
             float x = q[qOff + i];
             query[i] = type == KvCacheType.F16 ? Float.float16ToFloat(Float.floatToFloat16(x)) : x;
             acc[i] = 0;
+        }
+        if (f16Loops != null) {
+            attendNative(cache, layer, kvByteOff, lo, hi, out, oOff);
+            return;
         }
         float sum = 0;
         float max = Float.NEGATIVE_INFINITY;
@@ -65,6 +80,43 @@ final class Attention {
             }
             sum = sum * ms + vs;
         }
+        float inv = sum == 0.0f ? 0.0f : 1.0f / sum;
+        for (int i = 0; i < headDim; i++) {
+            out[oOff + i] = acc[i] * inv;
+        }
+    }
+
+    /**
+     * The same computation with the two vector loops native: every score first, then the online softmax's
+     * factors in Java exactly as above, then the value loop (scale where the maximum rose, then add).
+     */
+    private void attendNative(KvCache cache, int layer, long kvByteOff, int lo, int hi, float[] out, int oOff) {
+        int count = hi - lo + 1;
+        if (scores.length < count) {
+            scores = new float[Math.max(count, 2 * scores.length)];
+            scales = new float[scores.length];
+            weights = new float[scores.length];
+        }
+        int capacity = cache.capacity(layer);
+        f16Loops.attentionScoresF16(cache.keys(layer), cache.rowBytes(), capacity, kvByteOff, lo, hi, query, headDim, scores);
+        float sum = 0;
+        float max = Float.NEGATIVE_INFINITY;
+        for (int i = 0; i < count; i++) {
+            float s = scores[i];
+            float ms = 1.0f;
+            float vs = 1.0f;
+            if (s > max) {
+                ms = (float) Math.exp(max - s);
+                max = s;
+            } else {
+                vs = (float) Math.exp(s - max);
+            }
+            scales[i] = ms;
+            weights[i] = vs;
+            sum = sum * ms + vs;
+        }
+        f16Loops.attentionValuesF16(cache.values(layer), cache.rowBytes(), capacity, kvByteOff, lo, hi, scales, weights,
+                acc, headDim);
         float inv = sum == 0.0f ? 0.0f : 1.0f / sum;
         for (int i = 0; i < headDim; i++) {
             out[oOff + i] = acc[i] * inv;

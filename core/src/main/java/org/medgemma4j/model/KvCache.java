@@ -85,6 +85,11 @@ public final class KvCache implements AutoCloseable {
         return n;
     }
 
+    /** Bytes between consecutive rows (positions). */
+    long rowBytes() {
+        return rowBytes;
+    }
+
     TensorFormat format() {
         return format;
     }

@@ -25,18 +25,23 @@ import java.util.Set;
 public final class NativeIntegerKernels implements IntegerKernels {
 
     private static final String RESOURCE_DIR = "/native/linux-x86_64/";
-    private static final int VERSION = 2;
+    private static final int VERSION = 3;
 
     private static Optional<IntegerKernels> loaded;
     private static String why = "not loaded yet";
 
     private final MethodHandle dotRows;
     private final MethodHandle dotTile;
+    private final MethodHandle attnScores;
+    private final MethodHandle attnValues;
     private final String variant;
 
-    private NativeIntegerKernels(MethodHandle dotRows, MethodHandle dotTile, String variant) {
+    private NativeIntegerKernels(MethodHandle dotRows, MethodHandle dotTile, MethodHandle attnScores,
+            MethodHandle attnValues, String variant) {
         this.dotRows = dotRows;
         this.dotTile = dotTile;
+        this.attnScores = attnScores;
+        this.attnValues = attnValues;
         this.variant = variant;
     }
 
@@ -119,8 +124,18 @@ public final class NativeIntegerKernels implements IntegerKernels {
                         ValueLayout.ADDRESS, ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT, ValueLayout.ADDRESS,
                         ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG),
                 Linker.Option.critical(true));
+        FunctionDescriptor attn = FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG,
+                ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.ADDRESS,
+                ValueLayout.JAVA_INT, ValueLayout.ADDRESS);
+        MethodHandle attnScores = linker.downcallHandle(symbols.find("medgemma_attn_scores_f16").orElseThrow(), attn,
+                Linker.Option.critical(true));
+        MethodHandle attnValues = linker.downcallHandle(symbols.find("medgemma_attn_values_f16").orElseThrow(),
+                FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG,
+                        ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT,
+                        ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_INT),
+                Linker.Option.critical(true));
         why = "loaded";
-        return new NativeIntegerKernels(dotRows, dotTile, variant);
+        return new NativeIntegerKernels(dotRows, dotTile, attnScores, attnValues, variant);
     }
 
     private static Object invoke(MethodHandle h) {
@@ -221,6 +236,69 @@ public final class NativeIntegerKernels implements IntegerKernels {
             throw e;
         } catch (Throwable t) {
             throw new IllegalStateException(t);
+        }
+    }
+
+    /**
+     * Whether the F16 attention loops run here: they need the AVX-512 build, and equal the Java ones (16-lane
+     * F16Format.dot order) only where the Vector API's preferred species has 16 float lanes.
+     */
+    public boolean hasF16Attention() {
+        return variant.startsWith("avx512") && Ggml.VECTOR && Ggml.L == 16;
+    }
+
+    /**
+     * scores[p - lo] = the F16 key row of position p (ring row p % capacity, {@code rowBytes} apart, the head at
+     * {@code headOffset} bytes) times q, for p in lo..hi: F16Format.dot's result bit for bit.
+     */
+    public void attentionScoresF16(MemorySegment keys, long rowBytes, int capacity, long headOffset, int lo, int hi,
+            float[] q, int n, float[] scores) {
+        checkRing(keys, rowBytes, capacity, headOffset, lo, hi, n);
+        if (q.length < n || scores.length < hi - lo + 1) {
+            throw new IllegalArgumentException(n + " query values, " + (hi - lo + 1) + " scores: arrays too short");
+        }
+        try {
+            int rc = (int) attnScores.invokeExact(keys, rowBytes, capacity, headOffset, lo, hi, MemorySegment.ofArray(q), n,
+                    MemorySegment.ofArray(scores));
+            if (rc != 0) {
+                throw new IllegalStateException("native F16 attention unavailable in " + variant + " for width " + n);
+            }
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
+    }
+
+    /**
+     * For p in lo..hi: acc = half(acc * scale[p - lo]) where that is not 1, then acc = half(v_p * weight[p - lo] +
+     * acc), v_p the F16 value row of position p: the Java attention's value loop bit for bit.
+     */
+    public void attentionValuesF16(MemorySegment values, long rowBytes, int capacity, long headOffset, int lo, int hi,
+            float[] scale, float[] weight, float[] acc, int n) {
+        checkRing(values, rowBytes, capacity, headOffset, lo, hi, n);
+        if (acc.length < n || scale.length < hi - lo + 1 || weight.length < hi - lo + 1) {
+            throw new IllegalArgumentException(n + " values, " + (hi - lo + 1) + " positions: arrays too short");
+        }
+        try {
+            int rc = (int) attnValues.invokeExact(values, rowBytes, capacity, headOffset, lo, hi,
+                    MemorySegment.ofArray(scale), MemorySegment.ofArray(weight), MemorySegment.ofArray(acc), n);
+            if (rc != 0) {
+                throw new IllegalStateException("native F16 attention unavailable in " + variant + " for width " + n);
+            }
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
+    }
+
+    // C reads every row it is given: bounds checked here, once per call
+    private static void checkRing(MemorySegment rows, long rowBytes, int capacity, long headOffset, int lo, int hi, int n) {
+        if (lo < 0 || hi < lo || capacity < 1 || headOffset < 0 || headOffset + 2L * n > rowBytes
+                || rowBytes * capacity > rows.byteSize() || (hi - lo + 1) > capacity) {
+            throw new IllegalArgumentException("positions " + lo + ".." + hi + " of a " + capacity + "-row ring of "
+                    + rowBytes + "-byte rows (" + rows.byteSize() + " bytes), " + n + " halves at byte " + headOffset);
         }
     }
 }
