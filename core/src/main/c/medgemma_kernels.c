@@ -2,8 +2,9 @@
 // layouts), with the integer arithmetic, float scaling and summation order of llama.cpp's x86 vec_dot
 // (ggml-cpu/arch/x86/quants.c), so results equal ggml's and the Java integer kernels bit for bit.
 // Dot kernels only: no model logic. Built with -mavx2 -mfma -mf16c; the Java side calls it only when
-// /proc/cpuinfo lists those features. AVX-512 VNNI (vpdpbusd) is used for Q8_0 where the compiler
-// targets it (-mavx512vnni -mavx512vl): integer sums are exact, so the result is the same either way.
+// /proc/cpuinfo lists those features. AVX-512 VNNI (vpdpbusd, vpdpwssd) is used where the compiler targets it
+// (-mavx512vnni -mavx512vl): integer sums are exact, so the result is the same either way. The AVX-512 build
+// also has the vector loops of attention over an F16 cache (half conversions: what the Vector API lacks).
 #include <immintrin.h>
 #include <stdint.h>
 #include <stdlib.h>

@@ -16,7 +16,8 @@ import java.util.Locale;
  * Where {@code native} (or {@code auto} with the library) covers the type, a batch, prompt tokens and the steps of
  * several sequences alike, takes the native batch product: one pass over the weights, every result the
  * single-vector kernel's. Otherwise steps take the selected dot kernels one vector at a time and prompt tokens the
- * float matrix product ({@link FloatGemm}).
+ * float matrix product ({@link FloatGemm}). Attention over an F16 cache takes the native library's loops under
+ * {@code auto}/{@code native} where its AVX-512 build loaded (the same results as the Java loops).
  */
 public enum KernelChoice {
     AUTO, JAVA, JAVA_INT, NATIVE;
@@ -63,16 +64,21 @@ public enum KernelChoice {
         };
     }
 
-    /** What runs, for bench and --verbose: e.g. "auto: native avx512vnni (Q4_K, Q6_K, Q8_0), java float otherwise". */
+    /**
+     * What runs, for bench and --verbose: e.g. "auto: native avx512vnni (Q4_K, Q6_K, Q8_0, F16 attention; java float
+     * kernels otherwise)".
+     */
     public String describe() {
         var nat = NativeIntegerKernels.load();
         String native_ = nat.map(k -> "native " + ((NativeIntegerKernels) k).variant()).orElse(null);
+        String covers = nat.map(k -> ((NativeIntegerKernels) k).hasF16Attention()).orElse(false)
+                ? "Q4_K, Q6_K, Q8_0, F16 attention" : "Q4_K, Q6_K, Q8_0";
         return switch (this) {
             case JAVA -> "java (float kernels)";
             case JAVA_INT -> "java-int (integer kernels for Q4_K, Q6_K, Q8_0; float kernels otherwise)";
-            case NATIVE -> native_ + " (Q4_K, Q6_K, Q8_0; java float kernels otherwise)";
+            case NATIVE -> native_ + " (" + covers + "; java float kernels otherwise)";
             case AUTO -> native_ != null
-                    ? "auto: " + native_ + " (Q4_K, Q6_K, Q8_0; java float kernels otherwise)"
+                    ? "auto: " + native_ + " (" + covers + "; java float kernels otherwise)"
                     : "auto: java (float kernels; native " + NativeIntegerKernels.unavailableReason() + ")";
         };
     }

@@ -20,7 +20,9 @@ import java.util.Set;
  * The optional native dot kernels (core/src/main/c, built by the Maven build where a C compiler is present),
  * called through FFM. The variant is chosen by the CPU's features (/proc/cpuinfo): AVX-512 VNNI where the
  * CPU has it, else AVX2 + FMA + F16C, else none. {@code -Dmedgemma.native.kernels=PATH} names a library
- * to load instead; {@code =off} disables it. Same integer arithmetic as the Java kernels: same results.
+ * to load instead; {@code =off} disables it. Same integer arithmetic as the Java kernels: same results. The
+ * AVX-512 build also holds the two vector loops of attention over an F16 cache, which need the half conversions
+ * the Vector API lacks ({@link #attentionScoresF16}, {@link #attentionValuesF16}).
  */
 public final class NativeIntegerKernels implements IntegerKernels {
 
