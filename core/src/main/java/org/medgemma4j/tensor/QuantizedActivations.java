@@ -3,6 +3,9 @@ package org.medgemma4j.tensor;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorOperators;
 
 /**
  * One activation vector quantized to 8 bits as llama.cpp's CPU backend quantizes it before a matrix product
@@ -129,13 +132,31 @@ public final class QuantizedActivations {
     /** quantize_row_q8_K_ref: scale -127/max of the signed extreme, float d, values clamped at 127. */
     private void quantizeQ8KBlock(float[] x, int i, int b) {
         long o = (long) b * Q8_K_BLOCK;
-        float max = 0;
         float amax = 0;
-        for (int k = 0; k < QK_K; k++) {
-            float ax = Math.abs(x[i + k]);
-            if (ax > amax) {
-                amax = ax;
-                max = x[i + k];
+        if (Ggml.VECTOR) {
+            FloatVector m = FloatVector.zero(Ggml.FS);
+            for (int k = 0; k < QK_K; k += Ggml.L) {
+                m = m.max(FloatVector.fromArray(Ggml.FS, x, i + k).abs());
+            }
+            amax = m.reduceLanes(VectorOperators.MAX);
+        }
+        float max = 0;
+        if (Ggml.VECTOR && amax == amax) {
+            // the first value of that magnitude, as the reference's strict "greater than" scan keeps it
+            for (int k = 0; k < QK_K; k++) {
+                if (Math.abs(x[i + k]) == amax) {
+                    max = x[i + k];
+                    break;
+                }
+            }
+        } else {
+            amax = 0; // a NaN: the reference's scan, which never takes one
+            for (int k = 0; k < QK_K; k++) {
+                float ax = Math.abs(x[i + k]);
+                if (ax > amax) {
+                    amax = ax;
+                    max = x[i + k];
+                }
             }
         }
         if (amax == 0) {
@@ -148,7 +169,21 @@ public final class QuantizedActivations {
         float iscale = -127.f / max;
         for (int j = 0; j < QK_K / 16; j++) {
             int sum = 0;
-            for (int k = j * 16; k < j * 16 + 16; k++) {
+            int k = j * 16;
+            if (Ggml.VECTOR) {
+                // KQuants.nearestInt lane by lane: the magic-number rounding of the reference
+                FloatVector scale = FloatVector.broadcast(Ggml.FS, iscale);
+                for (; k < j * 16 + 16; k += Ggml.L) {
+                    IntVector q = FloatVector.fromArray(Ggml.FS, x, i + k).mul(scale).add(12582912.f).reinterpretAsInts()
+                            .and(0x007fffff).sub(0x00400000).min(127);
+                    sum += q.reduceLanes(VectorOperators.ADD);
+                    q.convertShape(VectorOperators.I2B, Ggml.BS, 0).reinterpretAsBytes().intoArray(blocks, (int) o + 4 + k);
+                    if (shorts != null) {
+                        q.convertShape(VectorOperators.I2S, Ggml.SS, 0).reinterpretAsShorts().intoArray(shorts, b * QK_K + k);
+                    }
+                }
+            }
+            for (; k < j * 16 + 16; k++) {
                 int q = Math.min(127, KQuants.nearestInt(iscale * x[i + k]));
                 blocks[(int) o + 4 + k] = (byte) q;
                 if (shorts != null) {
