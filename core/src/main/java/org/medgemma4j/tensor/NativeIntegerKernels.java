@@ -107,12 +107,34 @@ public final class NativeIntegerKernels implements IntegerKernels {
                 return null;
             }
         }
+        NativeIntegerKernels kernels = open(lib, variant);
+        why = kernels != null ? "loaded" : lib + " is not version " + VERSION + " of the kernels (a stale build)";
+        return kernels;
+    }
+
+    /**
+     * The named build ("avx2", "avx512vnni") opened on its own, not cached and not the process-wide choice: for
+     * tests that hold every build this CPU can run to the same results. Empty where it is not built or this CPU
+     * lacks its features.
+     */
+    static Optional<NativeIntegerKernels> loadVariant(String variant) throws IOException {
+        Set<String> needs = variant.equals("avx512vnni")
+                ? Set.of("avx512_vnni", "avx512vl", "avx512bw", "avx2", "fma", "f16c")
+                : Set.of("avx2", "fma", "f16c");
+        if (!CpuFeatures.flags().containsAll(needs)) {
+            return Optional.empty();
+        }
+        Path lib = extract("libmedgemma-kernels-" + variant + ".so");
+        return lib == null ? Optional.empty() : Optional.ofNullable(open(lib, variant));
+    }
+
+    /** Binds the library's entry points; null where it is another version of the kernels. */
+    private static NativeIntegerKernels open(Path lib, String variant) {
         SymbolLookup symbols = SymbolLookup.libraryLookup(lib, Arena.global());
         Linker linker = Linker.nativeLinker();
         int version = (int) invoke(linker.downcallHandle(symbols.find("medgemma_kernels_version").orElseThrow(),
                 FunctionDescriptor.of(ValueLayout.JAVA_INT)));
         if (version != VERSION) {
-            why = lib + " is version " + version + ", this engine needs " + VERSION;
             return null;
         }
         // critical: no thread-state transition per call, and heap arrays (activations, results) passed in place
@@ -136,7 +158,6 @@ public final class NativeIntegerKernels implements IntegerKernels {
                         ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT,
                         ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_INT),
                 Linker.Option.critical(true));
-        why = "loaded";
         return new NativeIntegerKernels(dotRows, dotTile, attnScores, attnValues, variant);
     }
 

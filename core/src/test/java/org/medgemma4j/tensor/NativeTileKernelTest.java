@@ -6,14 +6,15 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import java.lang.foreign.MemorySegment;
 import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.medgemma4j.testing.GgmlReference;
 
 /**
- * The native batch kernel gives, for every (row, vector), the single-vector native dot bit for bit (which
- * IntegerKernelsOracleTest holds equal to ggml's vec_dot): the same arithmetic, register-blocked over rows and
- * vectors. Row and vector counts that leave partial blocks (Q8_0 takes 4 x 4, Q4_K 1 x 6, Q6_K 1 x 8), and a
- * result stride wider than the rows, are covered.
+ * The native batch kernel gives, for every (row, vector), the single-vector native dot bit for bit, in every build
+ * this CPU runs (the AVX2 build's Q8_0 takes another path than the VNNI build's). The single-vector dots of each
+ * build equal those of the process-wide one, which IntegerKernelsOracleTest holds equal to ggml's vec_dot. Row
+ * and vector counts that leave partial blocks (Q8_0 takes 4 x 4, Q4_K 1 x 6, Q6_K 1 x 8), more than one row tile,
+ * and a result stride wider than the rows are covered.
  */
 class NativeTileKernelTest {
 
@@ -21,11 +22,13 @@ class NativeTileKernelTest {
             "normal", "uniform", "positive", "outliers", "zeros", "sparse", "ties", "tiny", "huge", "mixedScales", "normal",
             "outliers", "uniform");
 
-    @ParameterizedTest(name = "{0}")
-    @EnumSource(value = GgmlType.class, names = {"Q4_K", "Q6_K", "Q8_0"})
-    void everyTileDotEqualsTheSingleVectorDot(GgmlType type) {
-        NativeIntegerKernels nat = (NativeIntegerKernels) NativeIntegerKernels.load().orElse(null);
-        assumeTrue(nat != null, "native kernels: " + NativeIntegerKernels.unavailableReason());
+    @ParameterizedTest(name = "{0} {1}")
+    @CsvSource({"avx2, Q4_K", "avx2, Q6_K", "avx2, Q8_0", "avx512vnni, Q4_K", "avx512vnni, Q6_K", "avx512vnni, Q8_0"})
+    void everyBatchDotEqualsTheSingleVectorDot(String variant, GgmlType type) throws Exception {
+        NativeIntegerKernels reference = (NativeIntegerKernels) NativeIntegerKernels.load().orElse(null);
+        assumeTrue(reference != null, "native kernels: " + NativeIntegerKernels.unavailableReason());
+        NativeIntegerKernels nat = NativeIntegerKernels.loadVariant(variant).orElse(null);
+        assumeTrue(nat != null, "the " + variant + " build is not built here or this CPU cannot run it");
         for (int cols : new int[] {512, 2560}) {
             // 12 distinct rows repeated to 200: more than one 256 KB row tile at 2560 columns
             int rows = 200;
@@ -58,11 +61,17 @@ class NativeTileKernelTest {
                     QuantizedActivations one = new QuantizedActivations(activationType, cols).quantize(x, t * cols, cols);
                     float[] single = new float[count];
                     nat.dotRows(type, seg, from * rowBytes, rowBytes, count, one, cols, single, 0);
+                    float[] loaded = new float[count];
+                    reference.dotRows(type, seg, from * rowBytes, rowBytes, count, one, cols, loaded, 0);
                     for (int r = 0; r < count; r++) {
                         assertThat(Float.floatToRawIntBits(tiled[5 + t * stride + r]))
-                                .as("%s cols %d, %d tokens: row %d token %d: tile %s vs single %s", type, cols, tokens,
-                                        from + r, t, tiled[5 + t * stride + r], single[r])
+                                .as("%s %s cols %d, %d tokens: row %d token %d: batch %s vs single %s", variant, type, cols,
+                                        tokens, from + r, t, tiled[5 + t * stride + r], single[r])
                                 .isEqualTo(Float.floatToRawIntBits(single[r]));
+                        assertThat(Float.floatToRawIntBits(single[r]))
+                                .as("%s %s: row %d token %d: %s vs the loaded build's %s", variant, type, from + r, t,
+                                        single[r], loaded[r])
+                                .isEqualTo(Float.floatToRawIntBits(loaded[r]));
                     }
                 }
             }
