@@ -50,6 +50,7 @@ public final class KernelChoiceAB {
             for (GgmlType type : types) {
                 List<WeightMatrix> ms = List.of(matrix(arena, type, 10240, 2560, 1), matrix(arena, type, 2560, 10240, 2));
                 long bytes = ms.stream().mapToLong(WeightMatrix::byteSize).sum();
+                long macsPerVector = ms.stream().mapToLong(m -> (long) m.rows() * m.cols()).sum();
                 double[][] gbs = new double[choices.size()][rounds];
                 for (int r = 0; r < rounds; r++) {
                     for (int c0 = 0; c0 < choices.size(); c0++) {
@@ -63,8 +64,7 @@ public final class KernelChoiceAB {
                     java.util.Arrays.sort(v);
                     double med = v[rounds / 2];
                     double ref = median(gbs[0]);
-                    // weights bytes per pass -> multiply-adds per pass: rows x cols per vector
-                    double gmacs = med * 1e9 / bytes * (2.0 * 10240 * 2560) * vectors / 1e9;
+                    double gmacs = med / bytes * macsPerVector * vectors; // passes/s x multiply-adds per pass, in G
                     System.out.printf(Locale.ROOT, "%-5s %-9s median %6.2f GB/s  %7.1f GMAC/s  (%.2fx %s)  rounds %s%n",
                             type, choices.get(c).label(), med, gmacs, med / ref, choices.get(0).label(), fmt(gbs[c]));
                 }

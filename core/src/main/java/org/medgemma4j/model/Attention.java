@@ -9,7 +9,8 @@ import org.medgemma4j.tensor.TensorFormat;
  * Causal attention of one query head over the cached keys and values, computed as llama.cpp's CPU
  * flash attention does it (ggml_compute_forward_flash_attn_ext_f16_one_chunk): the query rounded to
  * the cache's type for the key dot products, an online softmax, and with an F16 cache the weighted
- * sum of values accumulated in f16.
+ * sum of values accumulated in f16. Three passes per call: every key's score, the softmax's factors, then the
+ * weighted values; with an F16 cache and the native library's AVX-512 build, the first and last run there.
  */
 final class Attention {
 
@@ -20,6 +21,7 @@ final class Attention {
     private final float[] value;
     // the native loops over an F16 cache (AVX-512 F16C conversions), where they equal the Java ones; else null
     private final NativeIntegerKernels f16Loops;
+    // per position of the current call: the key scores, then the online softmax's factors
     private float[] scores = new float[0];
     private float[] scales = new float[0];
     private float[] weights = new float[0];
@@ -30,10 +32,9 @@ final class Attention {
         this.query = new float[headDim];
         this.acc = new float[headDim];
         this.value = new float[headDim];
-        this.f16Loops = type == KvCacheType.F16 && headDim % 64 == 0 && KernelChoice.current() != KernelChoice.JAVA
-                && KernelChoice.current() != KernelChoice.JAVA_INT
-                && NativeIntegerKernels.load().orElse(null) instanceof NativeIntegerKernels nat && nat.hasF16Attention()
-                ? nat : null;
+        this.f16Loops = type == KvCacheType.F16 && headDim % 64 == 0
+                ? KernelChoice.current().nativeKernels().filter(NativeIntegerKernels::hasF16Attention).orElse(null)
+                : null;
     }
 
     /**
@@ -50,35 +51,41 @@ final class Attention {
             query[i] = type == KvCacheType.F16 ? Float.float16ToFloat(Float.floatToFloat16(x)) : x;
             acc[i] = 0;
         }
-        if (f16Loops != null) {
-            attendNative(cache, layer, kvByteOff, lo, hi, out, oOff);
-            return;
+        int count = hi - lo + 1;
+        if (scores.length < count) {
+            scores = new float[Math.max(count, 2 * scores.length)];
+            scales = new float[scores.length];
+            weights = new float[scores.length];
         }
-        float sum = 0;
-        float max = Float.NEGATIVE_INFINITY;
-        for (int p = lo; p <= hi; p++) {
-            long row = cache.rowOffset(layer, p) + kvByteOff;
-            float s = format.dot(keys, row, query, 0, headDim);
-            float ms = 1.0f;
-            float vs = 1.0f;
-            if (s > max) {
-                ms = (float) Math.exp(max - s);
-                max = s;
-                scale(ms);
-            } else {
-                vs = (float) Math.exp(s - max);
+        if (f16Loops != null) {
+            f16Loops.attentionScoresF16(keys, cache.rowBytes(), cache.capacity(layer), kvByteOff, lo, hi, query, headDim, scores);
+        } else {
+            for (int p = lo; p <= hi; p++) {
+                scores[p - lo] = format.dot(keys, cache.rowOffset(layer, p) + kvByteOff, query, 0, headDim);
             }
-            format.dequantize(values, row, value, 0, headDim);
-            if (type == KvCacheType.F16) {
-                for (int i = 0; i < headDim; i++) {
-                    acc[i] = roundF16(Math.fma(value[i], vs, acc[i]));
+        }
+        float sum = softmaxFactors(count);
+        if (f16Loops != null) {
+            f16Loops.attentionValuesF16(values, cache.rowBytes(), cache.capacity(layer), kvByteOff, lo, hi, scales, weights,
+                    acc, headDim);
+        } else {
+            for (int p = lo; p <= hi; p++) {
+                float ms = scales[p - lo];
+                float vs = weights[p - lo];
+                if (ms != 1.0f) { // scaling by 1 leaves the accumulator as it is
+                    scale(ms);
                 }
-            } else {
-                for (int i = 0; i < headDim; i++) {
-                    acc[i] = Math.fma(value[i], vs, acc[i]);
+                format.dequantize(values, cache.rowOffset(layer, p) + kvByteOff, value, 0, headDim);
+                if (type == KvCacheType.F16) {
+                    for (int i = 0; i < headDim; i++) {
+                        acc[i] = roundF16(Math.fma(value[i], vs, acc[i]));
+                    }
+                } else {
+                    for (int i = 0; i < headDim; i++) {
+                        acc[i] = Math.fma(value[i], vs, acc[i]);
+                    }
                 }
             }
-            sum = sum * ms + vs;
         }
         float inv = sum == 0.0f ? 0.0f : 1.0f / sum;
         for (int i = 0; i < headDim; i++) {
@@ -87,18 +94,11 @@ final class Attention {
     }
 
     /**
-     * The same computation with the two vector loops native: every score first, then the online softmax's
-     * factors in Java exactly as above, then the value loop (scale where the maximum rose, then add).
+     * The online softmax over scores[0, count): for each position, the factor that rescales the accumulator
+     * where the maximum rose ({@code scales}, else 1) and the weight of its value ({@code weights}, 1 where the
+     * maximum rose); returns the sum of the weights, rescaled alike.
      */
-    private void attendNative(KvCache cache, int layer, long kvByteOff, int lo, int hi, float[] out, int oOff) {
-        int count = hi - lo + 1;
-        if (scores.length < count) {
-            scores = new float[Math.max(count, 2 * scores.length)];
-            scales = new float[scores.length];
-            weights = new float[scores.length];
-        }
-        int capacity = cache.capacity(layer);
-        f16Loops.attentionScoresF16(cache.keys(layer), cache.rowBytes(), capacity, kvByteOff, lo, hi, query, headDim, scores);
+    private float softmaxFactors(int count) {
         float sum = 0;
         float max = Float.NEGATIVE_INFINITY;
         for (int i = 0; i < count; i++) {
@@ -115,12 +115,7 @@ final class Attention {
             weights[i] = vs;
             sum = sum * ms + vs;
         }
-        f16Loops.attentionValuesF16(cache.values(layer), cache.rowBytes(), capacity, kvByteOff, lo, hi, scales, weights,
-                acc, headDim);
-        float inv = sum == 0.0f ? 0.0f : 1.0f / sum;
-        for (int i = 0; i < headDim; i++) {
-            out[oOff + i] = acc[i] * inv;
-        }
+        return sum;
     }
 
     private void scale(float ms) {

@@ -60,8 +60,14 @@ public enum KernelChoice {
         return switch (this) {
             case JAVA -> null;
             case JAVA_INT -> JavaIntegerKernels.INSTANCE;
-            case NATIVE, AUTO -> NativeIntegerKernels.load().orElse(null);
+            case NATIVE, AUTO -> nativeKernels().orElse(null);
         };
+    }
+
+    /** The native library where this choice takes it ({@code auto}, {@code native}) and it loaded; else empty. */
+    public java.util.Optional<NativeIntegerKernels> nativeKernels() {
+        return this == AUTO || this == NATIVE
+                ? NativeIntegerKernels.load().map(k -> (NativeIntegerKernels) k) : java.util.Optional.empty();
     }
 
     /**

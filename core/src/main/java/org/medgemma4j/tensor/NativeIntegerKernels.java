@@ -217,10 +217,8 @@ public final class NativeIntegerKernels implements IntegerKernels {
             if (rc != 0) {
                 throw new IllegalStateException("native kernels have no " + type + " kernel");
             }
-        } catch (RuntimeException e) {
-            throw e;
         } catch (Throwable t) {
-            throw new IllegalStateException(t);
+            throw unchecked(t);
         }
     }
 
@@ -255,10 +253,8 @@ public final class NativeIntegerKernels implements IntegerKernels {
             if (rc != 0) {
                 throw new IllegalStateException("native kernels have no " + type + " kernel");
             }
-        } catch (RuntimeException | Error e) {
-            throw e;
         } catch (Throwable t) {
-            throw new IllegalStateException(t);
+            throw unchecked(t);
         }
     }
 
@@ -286,10 +282,8 @@ public final class NativeIntegerKernels implements IntegerKernels {
             if (rc != 0) {
                 throw new IllegalStateException("native F16 attention unavailable in " + variant + " for width " + n);
             }
-        } catch (RuntimeException | Error e) {
-            throw e;
         } catch (Throwable t) {
-            throw new IllegalStateException(t);
+            throw unchecked(t);
         }
     }
 
@@ -309,10 +303,8 @@ public final class NativeIntegerKernels implements IntegerKernels {
             if (rc != 0) {
                 throw new IllegalStateException("native F16 attention unavailable in " + variant + " for width " + n);
             }
-        } catch (RuntimeException | Error e) {
-            throw e;
         } catch (Throwable t) {
-            throw new IllegalStateException(t);
+            throw unchecked(t);
         }
     }
 
@@ -323,5 +315,13 @@ public final class NativeIntegerKernels implements IntegerKernels {
             throw new IllegalArgumentException("positions " + lo + ".." + hi + " of a " + capacity + "-row ring of "
                     + rowBytes + "-byte rows (" + rows.byteSize() + " bytes), " + n + " halves at byte " + headOffset);
         }
+    }
+
+    /** What a downcall threw, as an unchecked exception: runtime exceptions and errors as they are. */
+    private static RuntimeException unchecked(Throwable t) {
+        if (t instanceof Error e) {
+            throw e;
+        }
+        return t instanceof RuntimeException r ? r : new IllegalStateException(t);
     }
 }
