@@ -7,8 +7,9 @@ import picocli.CommandLine.Option;
 final class KernelsOption {
 
     @Option(names = "--kernels", paramLabel = "KIND",
-            description = "decode kernels: auto (default: native integer kernels where built and the CPU runs them, else java), "
-                    + "java (pure-Java float kernels), java-int (pure-Java integer kernels, llama.cpp's arithmetic), native")
+            description = "matrix-product and attention kernels: auto (default: native integer kernels where built and the "
+                    + "CPU runs them, else java), java (pure-Java float kernels), java-int (pure-Java integer kernels, "
+                    + "llama.cpp's arithmetic), native")
     void kernels(String kind) {
         KernelChoice.select(KernelChoice.parse(kind));
     }
