@@ -1,10 +1,10 @@
 // Single-thread speed of the native batch kernel (medgemma_dot_tile) against the single-vector one
 // (medgemma_dot_rows, once per vector) on 4B-shaped rows of random weights with the activations in cache, best of
 // 7 rounds, and a bit-for-bit check of every result. Used to choose the register blocks (docs/performance-notes.md,
-// section 15); not part of the build:
+// sections 15 and 16); not part of the build:
 //   gcc -O3 -std=c11 -mavx2 -mfma -mf16c -mavx512f -mavx512bw -mavx512vl -mavx512vnni -o /tmp/batch-kernel-bench
 //       bench/src/main/c/batch_kernel_bench.c
-//   /tmp/batch-kernel-bench TYPE VECTORS [ROWS]     (TYPE: 8 = Q8_0, 12 = Q4_K, 14 = Q6_K)
+//   /tmp/batch-kernel-bench TYPE VECTORS [ROWS [WIDTH]]    (TYPE: 8 = Q8_0, 12 = Q4_K, 14 = Q6_K; WIDTH: values per row, a multiple of 256, 2560 by default)
 #define _GNU_SOURCE
 #include "../../../../core/src/main/c/medgemma_kernels.c"
 #include <stdio.h>
@@ -23,10 +23,10 @@ static uint16_t half(float f) {
 
 int main(int argc, char **argv) {
     if (argc < 3) {
-        fprintf(stderr, "usage: %s TYPE(8|12|14) VECTORS [ROWS]\n", argv[0]);
+        fprintf(stderr, "usage: %s TYPE(8|12|14) VECTORS [ROWS [WIDTH]]\n", argv[0]);
         return 2;
     }
-    const int type = atoi(argv[1]), vectors = atoi(argv[2]), rows = argc > 3 ? atoi(argv[3]) : 2048, n = 2560;
+    const int type = atoi(argv[1]), vectors = atoi(argv[2]), rows = argc > 3 ? atoi(argv[3]) : 2048, n = argc > 4 ? atoi(argv[4]) : 2560;
     const int64_t rb = type == 8 ? (n / 32) * 34 : type == 12 ? (n / 256) * 144 : (n / 256) * 210;
     const int64_t yb = type == 8 ? (n / 32) * 34 : (n / 256) * 292;
     char *w = aligned_alloc(64, rows * rb + 64), *y = aligned_alloc(64, vectors * yb + 64);

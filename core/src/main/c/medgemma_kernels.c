@@ -23,6 +23,15 @@ _Static_assert(sizeof(block_q4_K) == 144, "block_q4_K");
 _Static_assert(sizeof(block_q6_K) == 210, "block_q6_K");
 _Static_assert(sizeof(block_q8_K) == 292, "block_q8_K");
 
+// vpdpwssd fuses vec_dot's vpmaddwd and the add that follows it (integer sums: the same result)
+#if defined(__AVX512VNNI__) && defined(__AVX512VL__)
+#define VNNI 1
+#define DPWSSD(acc, a, b) _mm256_dpwssd_epi32(acc, a, b)
+#else
+#define VNNI 0
+#define DPWSSD(acc, a, b) _mm256_add_epi32(acc, _mm256_madd_epi16(a, b))
+#endif
+
 static inline float f16(uint16_t h) {
     return _cvtsh_ss(h);
 }
@@ -80,51 +89,80 @@ static const uint8_t k_shuffle[128] = {
     14,14,14,14,14,14,14,14,15,15,15,15,15,15,15,15
 };
 
-static float dot_q4_K(int n, const block_q4_K *x, const block_q8_K *y) {
-    const int nb = n / QK_K;
-    const uint32_t kmask1 = 0x3f3f3f3f, kmask2 = 0x0f0f0f0f, kmask3 = 0x03030303;
-    uint32_t utmp[4];
-    const __m256i m4 = _mm256_set1_epi8(0xF);
-    __m256 acc = _mm256_setzero_ps();
-    __m128 acc_m = _mm_setzero_ps();
-    for (int i = 0; i < nb; ++i) {
-        const float d = y[i].d * f16(x[i].d);
-        const float dmin = -y[i].d * f16(x[i].dmin);
-        memcpy(utmp, x[i].scales, 12);
-        utmp[3] = ((utmp[2] >> 4) & kmask2) | (((utmp[1] >> 6) & kmask3) << 4);
-        const uint32_t uaux = utmp[1] & kmask1;
-        utmp[1] = (utmp[2] & kmask2) | (((utmp[0] >> 6) & kmask3) << 4);
-        utmp[2] = uaux;
-        utmp[0] &= kmask1;
-        const uint8_t *q4 = x[i].qs;
-        const int8_t *q8 = y[i].qs;
-        const __m256i mins_and_scales = _mm256_cvtepu8_epi16(_mm_set_epi32(utmp[3], utmp[2], utmp[1], utmp[0]));
-        const __m256i q8sums = _mm256_loadu_si256((const __m256i *) y[i].bsums);
-        const __m128i q8s = _mm_hadd_epi16(_mm256_extracti128_si256(q8sums, 0), _mm256_extracti128_si256(q8sums, 1));
-        const __m128i prod = _mm_madd_epi16(_mm256_extracti128_si256(mins_and_scales, 1), q8s);
-        acc_m = _mm_fmadd_ps(_mm_set1_ps(dmin), _mm_cvtepi32_ps(prod), acc_m);
-        const __m128i sc128 = _mm256_extracti128_si256(mins_and_scales, 0);
-        const __m256i scales = _mm256_set_m128i(sc128, sc128);
-        __m256i sumi = _mm256_setzero_si256();
-        for (int j = 0; j < QK_K / 64; ++j) {
-            const __m256i scale_l = _mm256_shuffle_epi8(scales, _mm256_loadu_si256((const __m256i *) k_shuffle_k4 + 2 * j));
-            const __m256i scale_h = _mm256_shuffle_epi8(scales, _mm256_loadu_si256((const __m256i *) k_shuffle_k4 + 2 * j + 1));
-            const __m256i q4bits = _mm256_loadu_si256((const __m256i *) q4); q4 += 32;
-            const __m256i q4l = _mm256_and_si256(q4bits, m4);
-            const __m256i q4h = _mm256_and_si256(_mm256_srli_epi16(q4bits, 4), m4);
-            const __m256i q8l = _mm256_loadu_si256((const __m256i *) q8); q8 += 32;
-            __m256i p16l = _mm256_madd_epi16(scale_l, _mm256_maddubs_epi16(q4l, q8l));
-            const __m256i q8h = _mm256_loadu_si256((const __m256i *) q8); q8 += 32;
-            __m256i p16h = _mm256_madd_epi16(scale_h, _mm256_maddubs_epi16(q4h, q8h));
-            sumi = _mm256_add_epi32(sumi, _mm256_add_epi32(p16l, p16h));
-        }
-        acc = _mm256_fmadd_ps(_mm256_set1_ps(d), _mm256_cvtepi32_ps(sumi), acc);
-    }
-    acc_m = _mm_add_ps(acc_m, _mm_movehl_ps(acc_m, acc_m));
-    acc_m = _mm_add_ss(acc_m, _mm_movehdup_ps(acc_m));
-    return hsum_float_8(acc) + _mm_cvtss_f32(acc_m);
+// A Q4_K super-block's eight 6-bit scales, then its eight mins, as bytes (get_scale_min_k4 in nine vector instructions).
+static inline __m128i q4_K_scales_mins(const block_q4_K *x) {
+    // bytes 0-3: sc0-3 = b0-3 & 63; 4-7: sc4-7 = (b8-11 & 15) | (b0-3 >> 6) << 4;
+    // 8-11: m0-3 = b4-7 & 63; 12-15: m4-7 = (b8-11 >> 4) | (b4-7 >> 6) << 4 (get_scale_min_k4)
+    const __m128i b = _mm_loadu_si128((const __m128i *) x->scales);  // 12 bytes of scales, then 4 of qs (unused)
+    const __m128i a = _mm_shuffle_epi8(b, _mm_setr_epi8(0, 1, 2, 3, 8, 9, 10, 11, 4, 5, 6, 7, 8, 9, 10, 11));
+    const __m128i h = _mm_shuffle_epi8(b, _mm_setr_epi8(-1, -1, -1, -1, 0, 1, 2, 3, -1, -1, -1, -1, 4, 5, 6, 7));
+    const __m128i lo = _mm_or_si128(_mm_and_si128(a, _mm_setr_epi8(63, 63, 63, 63, 15, 15, 15, 15, 63, 63, 63, 63, 0, 0, 0, 0)),
+            _mm_and_si128(_mm_srli_epi16(a, 4), _mm_setr_epi8(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 15, 15, 15, 15)));
+    return _mm_or_si128(lo, _mm_and_si128(_mm_srli_epi16(h, 2), _mm_set1_epi8(0x30)));
 }
 
+// ggml_vec_dot_q4_K_q8_K (AVX2) for each of `rows` rows. What depends on the vector alone (its block-sum pairs,
+// its scale and the negation) is done once per call, not once per row; the 6-bit scales and mins are unpacked by
+// vector instructions; and a super-block's eight sub-block products are summed as four independent pairs
+// (vpdpwssd where VNNI has it), not one chain of eight: the chain's latency bounded the kernel, +10% with the
+// activations in cache (docs/performance-notes.md, section 16). Integer sums are exact in any order and the float
+// operations are vec_dot's, in its order, so each result is vec_dot's bit for bit.
+// Returns 0, or -2 when out of memory (rows wider than 32768 values keep their per-vector data on the heap).
+static int rows_q4_K(int n, const char *w, int64_t rb, int rows, const block_q8_K *y, float *out) {
+    const int nb = n / QK_K;
+    __m128i q8s_stack[128];
+    float d_stack[2 * 128];
+    __m128i *q8s = q8s_stack;
+    float *yd = d_stack;
+    void *heap = NULL;
+    if (nb > 128) {
+        heap = aligned_alloc(16, (size_t) nb * (sizeof(__m128i) + 2 * sizeof(float)) + 16);
+        if (heap == NULL) return -2;
+        q8s = heap;
+        yd = (float *) (q8s + nb);
+    }
+    float *negyd = yd + nb;
+    for (int i = 0; i < nb; i++) {
+        const __m256i q8sums = _mm256_loadu_si256((const __m256i *) y[i].bsums);
+        q8s[i] = _mm_hadd_epi16(_mm256_extracti128_si256(q8sums, 0), _mm256_extracti128_si256(q8sums, 1));
+        yd[i] = y[i].d;
+        negyd[i] = -y[i].d;
+    }
+    const __m256i m4 = _mm256_set1_epi8(0xF);
+    for (int r = 0; r < rows; r++) {
+        const block_q4_K *x = (const block_q4_K *) (w + r * rb);
+        __m256 acc = _mm256_setzero_ps();
+        __m128 acc_m = _mm_setzero_ps();
+        for (int i = 0; i < nb; ++i) {
+            const __m256i mins_and_scales = _mm256_cvtepu8_epi16(q4_K_scales_mins(x + i));
+            const __m128i prod = _mm_madd_epi16(_mm256_extracti128_si256(mins_and_scales, 1), q8s[i]);
+            acc_m = _mm_fmadd_ps(_mm_set1_ps(negyd[i] * f16(x[i].dmin)), _mm_cvtepi32_ps(prod), acc_m);
+            const __m256i scales = _mm256_broadcastsi128_si256(_mm256_castsi256_si128(mins_and_scales));
+            const __m256i *q4 = (const __m256i *) x[i].qs;
+            const __m256i *q8 = (const __m256i *) y[i].qs;
+            // four short chains (two sub-blocks each) rather than one of eight: vpdpwssd's latency, not its
+            // throughput, bounded a chain of eight
+            __m256i part[4];
+            for (int j = 0; j < QK_K / 64; ++j) {
+                const __m256i scale_l = _mm256_shuffle_epi8(scales, _mm256_loadu_si256((const __m256i *) k_shuffle_k4 + 2 * j));
+                const __m256i scale_h = _mm256_shuffle_epi8(scales, _mm256_loadu_si256((const __m256i *) k_shuffle_k4 + 2 * j + 1));
+                const __m256i q4bits = _mm256_loadu_si256(q4 + j);
+                const __m256i p16l = _mm256_maddubs_epi16(_mm256_and_si256(q4bits, m4), _mm256_loadu_si256(q8 + 2 * j));
+                const __m256i p16h = _mm256_maddubs_epi16(_mm256_and_si256(_mm256_srli_epi16(q4bits, 4), m4), _mm256_loadu_si256(q8 + 2 * j + 1));
+                part[j] = DPWSSD(_mm256_madd_epi16(scale_l, p16l), scale_h, p16h);
+            }
+            const __m256i sumi = _mm256_add_epi32(_mm256_add_epi32(part[0], part[1]), _mm256_add_epi32(part[2], part[3]));
+            acc = _mm256_fmadd_ps(_mm256_set1_ps(yd[i] * f16(x[i].d)), _mm256_cvtepi32_ps(sumi), acc);
+        }
+        acc_m = _mm_add_ps(acc_m, _mm_movehl_ps(acc_m, acc_m));
+        acc_m = _mm_add_ss(acc_m, _mm_movehdup_ps(acc_m));
+        out[r] = hsum_float_8(acc) + _mm_cvtss_f32(acc_m);
+    }
+    free(heap);
+    return 0;
+}
+
+// ggml_vec_dot_q6_K_q8_K (AVX2), its sub-block products summed as four independent pairs (as rows_q4_K).
 static float dot_q6_K(int n, const block_q6_K *x, const block_q8_K *y) {
     const int nb = n / QK_K;
     const __m256i m3 = _mm256_set1_epi8(3);
@@ -139,7 +177,7 @@ static float dot_q6_K(int n, const block_q6_K *x, const block_q8_K *y) {
         const __m128i scales = _mm_loadu_si128((const __m128i *) x[i].scales);
         const __m256i scales_16 = _mm256_cvtepi8_epi16(scales);
         const __m256i q8sclsub = _mm256_slli_epi32(_mm256_madd_epi16(q8sums, scales_16), 5);
-        __m256i sumi = _mm256_setzero_si256();
+        __m256i part[4];
         int is = 0;
         for (int j = 0; j < QK_K / 128; ++j) {
             const __m256i q4bits1 = _mm256_loadu_si256((const __m256i *) q4); q4 += 32;
@@ -166,14 +204,10 @@ static float dot_q6_K(int n, const block_q6_K *x, const block_q8_K *y) {
             const __m128i scale_2 = _mm_shuffle_epi8(scales, _mm_loadu_si128((const __m128i *) k_shuffle + is + 2));
             const __m128i scale_3 = _mm_shuffle_epi8(scales, _mm_loadu_si128((const __m128i *) k_shuffle + is + 3));
             is += 4;
-            p16_0 = _mm256_madd_epi16(_mm256_cvtepi8_epi16(scale_0), p16_0);
-            p16_1 = _mm256_madd_epi16(_mm256_cvtepi8_epi16(scale_1), p16_1);
-            p16_2 = _mm256_madd_epi16(_mm256_cvtepi8_epi16(scale_2), p16_2);
-            p16_3 = _mm256_madd_epi16(_mm256_cvtepi8_epi16(scale_3), p16_3);
-            sumi = _mm256_add_epi32(sumi, _mm256_add_epi32(p16_0, p16_1));
-            sumi = _mm256_add_epi32(sumi, _mm256_add_epi32(p16_2, p16_3));
+            part[2 * j] = DPWSSD(_mm256_madd_epi16(_mm256_cvtepi8_epi16(scale_0), p16_0), _mm256_cvtepi8_epi16(scale_1), p16_1);
+            part[2 * j + 1] = DPWSSD(_mm256_madd_epi16(_mm256_cvtepi8_epi16(scale_2), p16_2), _mm256_cvtepi8_epi16(scale_3), p16_3);
         }
-        sumi = _mm256_sub_epi32(sumi, q8sclsub);
+        const __m256i sumi = _mm256_sub_epi32(_mm256_add_epi32(_mm256_add_epi32(part[0], part[1]), _mm256_add_epi32(part[2], part[3])), q8sclsub);
         acc = _mm256_fmadd_ps(_mm256_set1_ps(d), _mm256_cvtepi32_ps(sumi), acc);
     }
     return hsum_float_8(acc);
@@ -193,53 +227,59 @@ static float dot_q6_K(int n, const block_q6_K *x, const block_q8_K *y) {
 #define NR6 8  // Q6_K
 #define NR 8   // the most of any type (array bounds; the unused entries vanish when the loops unroll)
 
-#if defined(__AVX512VNNI__) && defined(__AVX512VL__)
-#define VNNI 1
-#define DPWSSD(acc, a, b) _mm256_dpwssd_epi32(acc, a, b)
-#else
-#define VNNI 0
-#define DPWSSD(acc, a, b) _mm256_add_epi32(acc, _mm256_madd_epi16(a, b))
-#endif
 
 // Q8_0 per vector and block: the scale as a float, and (VNNI) -128 times the lane sums of its values. With VNNI,
 // sum(w * a) = sum((w + 128) * a) - 128 * sum(a) lane by lane (lane k: values 4k..4k+3), the sums vec_dot's sign
 // trick forms too, so one vpdpbusd per row and vector; the correction is shared by every row. Without VNNI the
 // products keep vec_dot's sign trick (w + 128 times a could saturate vpmaddubsw's int16 pairs).
-typedef struct { __m256i *neg_corr; float *d; } q8_0_prep;
+typedef struct { __m256i *neg_corr; float *d; int stride; } q8_0_prep;  // d: block l, vector v at d[l * stride + v]
 
-static void prep_q8_0(int nb, const block_q8_0 *y, __m256i *neg_corr, float *d) {
+static void prep_q8_0(int nb, const block_q8_0 *y, int v, const q8_0_prep *p) {
     for (int l = 0; l < nb; l++) {
-        d[l] = f16(y[l].d);
+        p->d[l * p->stride + v] = f16(y[l].d);
 #if VNNI
         const __m256i a = _mm256_loadu_si256((const __m256i *) y[l].qs);
         const __m256i sum = _mm256_dpbusd_epi32(_mm256_setzero_si256(), _mm256_set1_epi8((char) 0x80), a);
-        _mm256_storeu_si256(neg_corr + l, _mm256_sub_epi32(_mm256_setzero_si256(), sum));
-#else
-        (void) neg_corr;
+        _mm256_storeu_si256(p->neg_corr + (size_t) v * nb + l, _mm256_sub_epi32(_mm256_setzero_si256(), sum));
 #endif
     }
 }
 
+// The scale products x.d * y.d of a block for all rows and vectors come from four 4-lane multiplies and are read
+// back by broadcast loads (load ports), not one 8-lane multiply per row and vector: the multiply pipes are the
+// ones the integer dots and FMAs need. Same products, so results stay bit for bit. Measured on Zen 4: 4 to 64
+// vectors 5-10% faster (AVX2 build 5-15%), 2 vectors 11% slower (docs/performance-notes.md, section 16).
 static inline __attribute__((always_inline)) void block_q8_0_x(int nb, const char *w, int64_t rb, const int mr,
-        const block_q8_0 *const *y, const q8_0_prep *p, const int nr, float *out, int64_t ostride) {
+        const block_q8_0 *const *y, const __m256i *neg_corr, const float *yd, int stride, const int nr, float *out,
+        int64_t ostride) {
     __m256 acc[MR8][NR];
     for (int r = 0; r < mr; r++) for (int t = 0; t < nr; t++) acc[r][t] = _mm256_setzero_ps();
+    // products one block ahead, so their stores have left before the broadcasts read them (read at once, the
+    // store-to-load forwarding made the kernel 15% slower)
+    float dd[2][MR8][4] __attribute__((aligned(16)));
+    for (int r = 0; r < mr; r++) {
+        _mm_store_ps(dd[0][r], _mm_mul_ps(_mm_set1_ps(f16(((const block_q8_0 *) (w + r * rb))->d)), _mm_loadu_ps(yd)));
+    }
     for (int l = 0; l < nb; l++) {
         __m256i qw[MR8];
-        __m256 dw[MR8];
+        if (l + 1 < nb) {
+            const __m128 da = _mm_loadu_ps(yd + (l + 1) * stride);  // lane t: vector t's scale (past nr: padding)
+            for (int r = 0; r < mr; r++) {
+                const block_q8_0 *x = (const block_q8_0 *) (w + r * rb) + l + 1;
+                _mm_store_ps(dd[(l + 1) & 1][r], _mm_mul_ps(_mm_set1_ps(f16(x->d)), da));
+            }
+        }
         for (int r = 0; r < mr; r++) {
             const block_q8_0 *x = (const block_q8_0 *) (w + r * rb) + l;
             qw[r] = _mm256_loadu_si256((const __m256i *) x->qs);
 #if VNNI
             qw[r] = _mm256_xor_si256(qw[r], _mm256_set1_epi8((char) 0x80));
 #endif
-            dw[r] = _mm256_set1_ps(f16(x->d));
         }
         for (int t = 0; t < nr; t++) {
             const __m256i a = _mm256_loadu_si256((const __m256i *) y[t][l].qs);
-            const __m256 da = _mm256_broadcast_ss(p[t].d + l);
 #if VNNI
-            const __m256i nc = _mm256_loadu_si256(p[t].neg_corr + l);
+            const __m256i nc = _mm256_loadu_si256(neg_corr + (size_t) t * nb + l);
 #endif
             for (int r = 0; r < mr; r++) {
 #if VNNI
@@ -247,66 +287,65 @@ static inline __attribute__((always_inline)) void block_q8_0_x(int nb, const cha
 #else
                 const __m256 q = mul_sum_i8_pairs_float(qw[r], a);
 #endif
-                acc[r][t] = _mm256_fmadd_ps(_mm256_mul_ps(dw[r], da), q, acc[r][t]);
+                acc[r][t] = _mm256_fmadd_ps(_mm256_broadcast_ss(&dd[l & 1][r][t]), q, acc[r][t]);
             }
         }
     }
     for (int r = 0; r < mr; r++) for (int t = 0; t < nr; t++) out[t * ostride + r] = hsum_float_8(acc[r][t]);
 }
 
-// Q4_K: per vector and super-block, the pairwise sums of its 16 block sums (vec_dot's hadd), shared by every row.
-static void prep_q8_K(int nb, const block_q8_K *y, __m128i *q8s) {
+// Q4_K: per super-block i and vector v, the pairwise sums of its 16 block sums (vec_dot's hadd), shared by every
+// row, and the vector's scale; vectors side by side (stride apart per super-block), so the float work of a
+// super-block is done for two to eight vectors per instruction.
+typedef struct { __m128i *q8s; float *d; int stride; } q4_K_prep;
+
+static void prep_q8_K(int nb, const block_q8_K *y, int v, const q4_K_prep *p) {
     for (int i = 0; i < nb; i++) {
         const __m256i q8sums = _mm256_loadu_si256((const __m256i *) y[i].bsums);
-        q8s[i] = _mm_hadd_epi16(_mm256_extracti128_si256(q8sums, 0), _mm256_extracti128_si256(q8sums, 1));
+        p->q8s[i * p->stride + v] = _mm_hadd_epi16(_mm256_extracti128_si256(q8sums, 0), _mm256_extracti128_si256(q8sums, 1));
+        p->d[i * p->stride + v] = y[i].d;
     }
 }
 
 static inline __m256i q4_K_scales(const block_q4_K *x, __m128i *mins) {
-    const uint32_t kmask1 = 0x3f3f3f3f, kmask2 = 0x0f0f0f0f, kmask3 = 0x03030303;
-    uint32_t utmp[4];
-    memcpy(utmp, x->scales, 12);
-    utmp[3] = ((utmp[2] >> 4) & kmask2) | (((utmp[1] >> 6) & kmask3) << 4);
-    const uint32_t uaux = utmp[1] & kmask1;
-    utmp[1] = (utmp[2] & kmask2) | (((utmp[0] >> 6) & kmask3) << 4);
-    utmp[2] = uaux;
-    utmp[0] &= kmask1;
-    const __m256i mins_and_scales = _mm256_cvtepu8_epi16(_mm_set_epi32(utmp[3], utmp[2], utmp[1], utmp[0]));
+    const __m256i mins_and_scales = _mm256_cvtepu8_epi16(q4_K_scales_mins(x));
     *mins = _mm256_extracti128_si256(mins_and_scales, 1);
-    const __m128i sc128 = _mm256_extracti128_si256(mins_and_scales, 0);
-    return _mm256_set_m128i(sc128, sc128);
+    return _mm256_broadcastsi128_si256(_mm256_castsi256_si128(mins_and_scales));
 }
 
 #define MR4 1  // Q4_K: rows per register block
+// The float work of a super-block is shared across vectors: the scales y.d * x.d and -y.d * x.dmin for up to 8
+// vectors in one multiply, the mins for two vectors per vpmaddwd and FMA. Each lane takes vec_dot's operation
+// with vec_dot's operands, so results stay bit for bit its (-a * b and a * -b round alike).
 static inline __attribute__((always_inline)) void block_q4_K_x(int nb, const char *w, int64_t rb, const int mr,
-        const block_q8_K *const *y, const __m128i *const *q8s, const int nr, float *out, int64_t ostride) {
+        const block_q8_K *const *y, const __m128i *q8s, const float *yd, int stride, const int nr, float *out,
+        int64_t ostride) {
     const __m256i m4 = _mm256_set1_epi8(0xF);
     __m256 acc[MR4][NR];
-    __m128 acc_m[MR4][NR];
-    for (int r = 0; r < mr; r++) for (int t = 0; t < nr; t++) {
-        acc[r][t] = _mm256_setzero_ps();
-        acc_m[r][t] = _mm_setzero_ps();
+    __m256 acc_m[MR4][NR / 2];  // vector t in lanes 4 * (t & 1) .. + 3 of entry t / 2
+    for (int r = 0; r < mr; r++) {
+        for (int t = 0; t < nr; t++) acc[r][t] = _mm256_setzero_ps();
+        for (int t = 0; t < nr; t += 2) acc_m[r][t / 2] = _mm256_setzero_ps();
     }
     for (int i = 0; i < nb; i++) {
         __m256i sc[MR4];
         __m128i mins[MR4];
-        float xd[MR4], xdmin[MR4];
+        __m256 dv[MR4];
         const block_q4_K *x[MR4];
+        const __m256 ydv = _mm256_loadu_ps(yd + i * stride);  // lane t: vector t's scale (lanes past nr: padding)
         for (int r = 0; r < mr; r++) {
             x[r] = (const block_q4_K *) (w + r * rb) + i;
-            xd[r] = f16(x[r]->d);
-            xdmin[r] = f16(x[r]->dmin);
             sc[r] = q4_K_scales(x[r], &mins[r]);
-        }
-        for (int t = 0; t < nr; t++) {
-            const float negyd = -y[t][i].d;
-            for (int r = 0; r < mr; r++) {
-                const __m128i prod = _mm_madd_epi16(mins[r], q8s[t][i]);
-                acc_m[r][t] = _mm_fmadd_ps(_mm_set1_ps(negyd * xdmin[r]), _mm_cvtepi32_ps(prod), acc_m[r][t]);
+            dv[r] = _mm256_mul_ps(ydv, _mm256_set1_ps(f16(x[r]->d)));
+            const __m256 dmin = _mm256_mul_ps(ydv, _mm256_set1_ps(-f16(x[r]->dmin)));
+            const __m256i mins2 = _mm256_set_m128i(mins[r], mins[r]);
+            for (int t = 0; t < nr; t += 2) {
+                const __m256i prod = _mm256_madd_epi16(mins2, _mm256_loadu_si256((const __m256i *) (q8s + i * stride + t)));
+                const __m256 dm = _mm256_permutevar8x32_ps(dmin, _mm256_setr_epi32(t, t, t, t, t + 1, t + 1, t + 1, t + 1));
+                acc_m[r][t / 2] = _mm256_fmadd_ps(dm, _mm256_cvtepi32_ps(prod), acc_m[r][t / 2]);
             }
         }
         __m256i sumi[MR4][NR];
-        for (int r = 0; r < mr; r++) for (int t = 0; t < nr; t++) sumi[r][t] = _mm256_setzero_si256();
         for (int j = 0; j < QK_K / 64; ++j) {
             __m256i q4l[MR4], q4h[MR4], sl[MR4], sh[MR4];
             for (int r = 0; r < mr; r++) {
@@ -320,19 +359,23 @@ static inline __attribute__((always_inline)) void block_q4_K_x(int nb, const cha
                 const __m256i q8l = _mm256_loadu_si256((const __m256i *) y[t][i].qs + 2 * j);
                 const __m256i q8h = _mm256_loadu_si256((const __m256i *) y[t][i].qs + 2 * j + 1);
                 for (int r = 0; r < mr; r++) {
-                    sumi[r][t] = DPWSSD(sumi[r][t], sl[r], _mm256_maddubs_epi16(q4l[r], q8l));
+                    // the first product starts the sum (vpmaddwd), not a copy of a zero register (vpdpwssd)
+                    sumi[r][t] = j == 0 ? _mm256_madd_epi16(sl[r], _mm256_maddubs_epi16(q4l[r], q8l))
+                                        : DPWSSD(sumi[r][t], sl[r], _mm256_maddubs_epi16(q4l[r], q8l));
                     sumi[r][t] = DPWSSD(sumi[r][t], sh[r], _mm256_maddubs_epi16(q4h[r], q8h));
                 }
             }
         }
         for (int t = 0; t < nr; t++) {
             for (int r = 0; r < mr; r++) {
-                acc[r][t] = _mm256_fmadd_ps(_mm256_set1_ps(y[t][i].d * xd[r]), _mm256_cvtepi32_ps(sumi[r][t]), acc[r][t]);
+                const __m256 d = _mm256_permutevar8x32_ps(dv[r], _mm256_set1_epi32(t));
+                acc[r][t] = _mm256_fmadd_ps(d, _mm256_cvtepi32_ps(sumi[r][t]), acc[r][t]);
             }
         }
     }
     for (int r = 0; r < mr; r++) for (int t = 0; t < nr; t++) {
-        __m128 m = _mm_add_ps(acc_m[r][t], _mm_movehl_ps(acc_m[r][t], acc_m[r][t]));
+        const __m128 am = (t & 1) ? _mm256_extractf128_ps(acc_m[r][t / 2], 1) : _mm256_castps256_ps128(acc_m[r][t / 2]);
+        __m128 m = _mm_add_ps(am, _mm_movehl_ps(am, am));
         m = _mm_add_ss(m, _mm_movehdup_ps(m));
         out[t * ostride + r] = hsum_float_8(acc[r][t]) + _mm_cvtss_f32(m);
     }
@@ -404,18 +447,26 @@ int medgemma_dot_tile(int type, int n, const void *w, int64_t row_bytes, int row
         int vectors, float *out, int64_t out_stride) {
     if (type != 8 && type != 12 && type != 14) return -1;
     const int nb = type == 8 ? n / QK8_0 : n / QK_K;
-    // the per-vector precomputation, once per call: Q8_0 corrections and float scales; Q4_K block-sum pairs
-    const size_t per_vector = type == 8 ? (size_t) nb * (sizeof(__m256i) + sizeof(float)) : (size_t) nb * sizeof(__m128i);
+    // the per-vector precomputation, once per call: Q8_0 corrections and scales; Q4_K block-sum pairs and scales
     char *prep = NULL;
-    if (type != 14) {
-        prep = aligned_alloc(64, ((size_t) vectors * per_vector + 63) / 64 * 64);
+    const int stride = vectors + 8;  // 8 vectors of zeros past the last: whole-vector loads stay inside
+    q8_0_prep p8 = { NULL, NULL, stride };
+    q4_K_prep p4 = { NULL, NULL, stride };
+    if (type == 8) {
+        const size_t corr_bytes = VNNI ? (size_t) nb * vectors * sizeof(__m256i) : 0;
+        prep = aligned_alloc(64, (corr_bytes + (size_t) nb * stride * sizeof(float) + 63) / 64 * 64);
         if (prep == NULL) return -2;
-        for (int v = 0; v < vectors; v++) {
-            char *pv = prep + v * per_vector;
-            const char *yv = (const char *) y + v * y_bytes;
-            if (type == 8) prep_q8_0(nb, (const block_q8_0 *) yv, (__m256i *) pv, (float *) (pv + nb * sizeof(__m256i)));
-            else prep_q8_K(nb, (const block_q8_K *) yv, (__m128i *) pv);
-        }
+        p8.neg_corr = (__m256i *) prep;
+        p8.d = (float *) (prep + corr_bytes);
+        memset(p8.d, 0, (size_t) nb * stride * sizeof(float));
+        for (int v = 0; v < vectors; v++) prep_q8_0(nb, (const block_q8_0 *) ((const char *) y + v * y_bytes), v, &p8);
+    } else if (type == 12) {
+        const size_t q8s_bytes = (size_t) nb * p4.stride * sizeof(__m128i);
+        prep = calloc(1, q8s_bytes + (size_t) nb * p4.stride * sizeof(float));
+        if (prep == NULL) return -2;
+        p4.q8s = (__m128i *) prep;
+        p4.d = (float *) (prep + q8s_bytes);
+        for (int v = 0; v < vectors; v++) prep_q8_K(nb, (const block_q8_K *) ((const char *) y + v * y_bytes), v, &p4);
     }
     const int tile = row_bytes * 8 > TILE_BYTES ? 8 : (int) (TILE_BYTES / row_bytes);
     const int nrmax = type == 8 ? NR8 : type == 12 ? NR4 : NR6;
@@ -424,23 +475,15 @@ int medgemma_dot_tile(int type, int n, const void *w, int64_t row_bytes, int row
         for (int v0 = 0; v0 < vectors; v0 += nrmax) {
             const int nr = vectors - v0 < nrmax ? vectors - v0 : nrmax;
             const void *yv[NR];
-            q8_0_prep p8[NR];
-            const __m128i *p4[NR];
-            for (int t = 0; t < nr; t++) {
-                yv[t] = (const char *) y + (v0 + t) * y_bytes;
-                char *pv = prep + (v0 + t) * per_vector;
-                p8[t].neg_corr = (__m256i *) pv;
-                p8[t].d = (float *) (pv + nb * sizeof(__m256i));
-                p4[t] = (const __m128i *) pv;
-            }
+            for (int t = 0; t < nr; t++) yv[t] = (const char *) y + (v0 + t) * y_bytes;
             float *o = out + v0 * out_stride;
             int r = r0;
             if (type == 8) {
-#define CALL8(mrv, nrv) block_q8_0_x(nb, (const char *) w + r * row_bytes, row_bytes, mrv, (const block_q8_0 *const *) yv, p8, nrv, o + r, out_stride)
+#define CALL8(mrv, nrv) block_q8_0_x(nb, (const char *) w + r * row_bytes, row_bytes, mrv, (const block_q8_0 *const *) yv, p8.neg_corr + (VNNI ? (size_t) v0 * nb : 0), p8.d + v0, stride, nrv, o + r, out_stride)
                 for (; r + MR8 <= r1; r += MR8) CASES4(CALL8, MR8)
                 for (; r < r1; r++) CASES4(CALL8, 1)
             } else if (type == 12) {
-#define CALL4(mrv, nrv) block_q4_K_x(nb, (const char *) w + r * row_bytes, row_bytes, mrv, (const block_q8_K *const *) yv, p4, nrv, o + r, out_stride)
+#define CALL4(mrv, nrv) block_q4_K_x(nb, (const char *) w + r * row_bytes, row_bytes, mrv, (const block_q8_K *const *) yv, p4.q8s + v0, p4.d + v0, p4.stride, nrv, o + r, out_stride)
                 for (; r + MR4 <= r1; r += MR4) CASES6(CALL4, MR4)
                 for (; r < r1; r++) CASES6(CALL4, 1)
             } else {
@@ -528,7 +571,8 @@ int medgemma_attn_values_f16(const void *values, int64_t row_bytes, int capacity
 }
 
 // The exported entry points: `rows` rows of n weights, `row_bytes` apart, times one activation vector.
-// Weight type ids are ggml's (Q8_0 = 8, Q4_K = 12, Q6_K = 14); returns 0, or -1 for a type it lacks.
+// Weight type ids are ggml's (Q8_0 = 8, Q4_K = 12, Q6_K = 14); returns 0, -1 for a type it lacks, -2 when out of
+// memory.
 int medgemma_dot_rows(int type, int n, const void *w, int64_t row_bytes, int rows, const void *y, float *out) {
     const char *row = (const char *) w;
     switch (type) {
@@ -536,8 +580,7 @@ int medgemma_dot_rows(int type, int n, const void *w, int64_t row_bytes, int row
             for (int r = 0; r < rows; r++, row += row_bytes) out[r] = dot_q8_0(n, (const block_q8_0 *) row, (const block_q8_0 *) y);
             return 0;
         case 12:
-            for (int r = 0; r < rows; r++, row += row_bytes) out[r] = dot_q4_K(n, (const block_q4_K *) row, (const block_q8_K *) y);
-            return 0;
+            return rows_q4_K(n, row, row_bytes, rows, (const block_q8_K *) y, out);
         case 14:
             for (int r = 0; r < rows; r++, row += row_bytes) out[r] = dot_q6_K(n, (const block_q6_K *) row, (const block_q8_K *) y);
             return 0;

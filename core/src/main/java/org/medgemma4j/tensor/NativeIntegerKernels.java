@@ -214,6 +214,9 @@ public final class NativeIntegerKernels implements IntegerKernels {
         MemorySegment out = MemorySegment.ofArray(y).asSlice(4L * yOffset, 4L * count);
         try {
             int rc = (int) dotRows.invokeExact(type.id, n, w, rowBytes, count, a.segment(), out);
+            if (rc == -2) {
+                throw new OutOfMemoryError("native kernels: no memory for a " + n + "-value vector's precomputed sums");
+            }
             if (rc != 0) {
                 throw new IllegalStateException("native kernels have no " + type + " kernel");
             }

@@ -77,4 +77,31 @@ class NativeTileKernelTest {
             }
         }
     }
+
+    /** Rows past 128 super-blocks: the single-vector Q4_K kernel keeps its per-vector sums on the heap there. */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"avx2", "avx512vnni"})
+    void wideQ4_KRowsEqualTheReference(String variant) throws Exception {
+        NativeIntegerKernels nat = NativeIntegerKernels.loadVariant(variant).orElse(null);
+        assumeTrue(nat != null, "the " + variant + " build is not built here or this CPU cannot run it");
+        GgmlType type = GgmlType.Q4_K;
+        int cols = 129 * 256;
+        int rows = 3;
+        long rowBytes = type.bytesFor(cols);
+        byte[] weights = new byte[(int) (rows * rowBytes)];
+        for (int r = 0; r < rows; r++) {
+            float[] w = FormatTestData.values(r == 1 ? "normal" : "mixedScales", cols, 500 + r);
+            System.arraycopy(GgmlReference.quantize(type, w), 0, weights, (int) (r * rowBytes), (int) rowBytes);
+        }
+        MemorySegment seg = MemorySegment.ofArray(weights);
+        QuantizedActivations a = new QuantizedActivations(GgmlType.Q8_K, cols)
+                .quantize(FormatTestData.values("outliers", cols, 77), 0, cols);
+        float[] got = new float[rows];
+        nat.dotRows(type, seg, 0, rowBytes, rows, a, cols, got, 0);
+        for (int r = 0; r < rows; r++) {
+            float expected = JavaIntegerKernels.INSTANCE.dot(type, seg, r * rowBytes, a, cols);
+            assertThat(Float.floatToRawIntBits(got[r])).as("%s row %d: %s vs the reference's %s", variant, r, got[r], expected)
+                    .isEqualTo(Float.floatToRawIntBits(expected));
+        }
+    }
 }
