@@ -509,9 +509,11 @@ int medgemma_dot_tile(int type, int n, const void *w, int64_t row_bytes, int row
 // fourth 16-value step, folded (0+2)+(1+3), then halves added across 8, 4, 2 and 1 lanes.
 static inline float dot_f16_16(const uint16_t *k, const float *q, int n) {
     __m512 a[4] = {_mm512_setzero_ps(), _mm512_setzero_ps(), _mm512_setzero_ps(), _mm512_setzero_ps()};
-    for (int i = 0; i < n; i += 16) {
-        const __m512 kv = _mm512_cvtph_ps(_mm256_loadu_si256((const __m256i *) (k + i)));
-        a[(i / 16) & 3] = _mm512_fmadd_ps(kv, _mm512_loadu_ps(q + i), a[(i / 16) & 3]);
+    for (int i = 0; i < n; i += 64) {  // n is a multiple of 64; step i / 16 + c goes to accumulator c
+        _Pragma("GCC unroll 4") for (int c = 0; c < 4; c++) {
+            const __m512 kv = _mm512_cvtph_ps(_mm256_loadu_si256((const __m256i *) (k + i + 16 * c)));
+            a[c] = _mm512_fmadd_ps(kv, _mm512_loadu_ps(q + i + 16 * c), a[c]);
+        }
     }
     __m512 v = _mm512_add_ps(_mm512_add_ps(a[0], a[2]), _mm512_add_ps(a[1], a[3]));
     v = _mm512_add_ps(v, _mm512_shuffle_f32x4(v, v, 0x4E));
@@ -532,7 +534,34 @@ int medgemma_attn_scores_f16(const void *keys, int64_t row_bytes, int capacity, 
         const float *q, int n, float *scores) {
 #if defined(__AVX512F__)
     if (n % 64 != 0) return -1;
-    for (int p = lo; p <= hi; p++) {
+    int p = lo;
+    // four keys at a time: each key's dot keeps dot_f16_16's accumulators and order, and the four chains of
+    // dependent FMAs overlap (one key at a time, their latency bounded the loop)
+    for (; p + 4 <= hi + 1; p += 4) {
+        const uint16_t *k[4];
+        for (int j = 0; j < 4; j++) {
+            k[j] = (const uint16_t *) ((const char *) keys + (int64_t) ((p + j) % capacity) * row_bytes + head_offset);
+        }
+        __m512 a[4][4];
+        for (int j = 0; j < 4; j++) for (int c = 0; c < 4; c++) a[j][c] = _mm512_setzero_ps();
+        for (int i = 0; i < n; i += 64) {
+            _Pragma("GCC unroll 4") for (int c = 0; c < 4; c++) {
+                const __m512 qv = _mm512_loadu_ps(q + i + 16 * c);
+                _Pragma("GCC unroll 4") for (int j = 0; j < 4; j++) {
+                    a[j][c] = _mm512_fmadd_ps(_mm512_cvtph_ps(_mm256_loadu_si256((const __m256i *) (k[j] + i + 16 * c))), qv, a[j][c]);
+                }
+            }
+        }
+        for (int j = 0; j < 4; j++) {
+            __m512 v = _mm512_add_ps(_mm512_add_ps(a[j][0], a[j][2]), _mm512_add_ps(a[j][1], a[j][3]));
+            v = _mm512_add_ps(v, _mm512_shuffle_f32x4(v, v, 0x4E));
+            v = _mm512_add_ps(v, _mm512_shuffle_f32x4(v, v, 0xB1));
+            v = _mm512_add_ps(v, _mm512_permute_ps(v, 0x4E));
+            v = _mm512_add_ps(v, _mm512_permute_ps(v, 0xB1));
+            scores[p + j - lo] = _mm512_cvtss_f32(v);
+        }
+    }
+    for (; p <= hi; p++) {
         const uint16_t *k = (const uint16_t *) ((const char *) keys + (int64_t) (p % capacity) * row_bytes + head_offset);
         scores[p - lo] = dot_f16_16(k, q, n);
     }
@@ -543,6 +572,29 @@ int medgemma_attn_scores_f16(const void *keys, int64_t row_bytes, int capacity, 
 #endif
 }
 
+#if defined(__AVX512F__)
+// The accumulator of NC 16-lane chunks held in registers across positions instead of stored and reloaded for each
+// one (the same operations on the same values).
+static inline __attribute__((always_inline)) void values_f16_regs(const void *values, int64_t row_bytes, int capacity,
+        int64_t head_offset, int lo, int hi, const float *scale, const float *weight, float *acc, const int nc) {
+    __m512 a[16];
+    _Pragma("GCC unroll 16") for (int c = 0; c < nc; c++) a[c] = _mm512_loadu_ps(acc + 16 * c);
+    for (int p = lo; p <= hi; p++) {
+        const uint16_t *v = (const uint16_t *) ((const char *) values + (int64_t) (p % capacity) * row_bytes + head_offset);
+        const float ms = scale[p - lo];
+        const __m512 vs = _mm512_set1_ps(weight[p - lo]);
+        if (ms != 1.0f) {
+            const __m512 m = _mm512_set1_ps(ms);
+            _Pragma("GCC unroll 16") for (int c = 0; c < nc; c++) a[c] = round_half(_mm512_mul_ps(a[c], m));
+        }
+        _Pragma("GCC unroll 16") for (int c = 0; c < nc; c++) {
+            a[c] = round_half(_mm512_fmadd_ps(_mm512_cvtph_ps(_mm256_loadu_si256((const __m256i *) (v + 16 * c))), vs, a[c]));
+        }
+    }
+    _Pragma("GCC unroll 16") for (int c = 0; c < nc; c++) _mm512_storeu_ps(acc + 16 * c, a[c]);
+}
+#endif
+
 // For p in lo..hi: where scale[p - lo] != 1, acc = half(acc * scale); then acc = half(v_p * weight[p - lo] + acc),
 // v_p the value row of position p (n halves). acc holds floats that are halves: ggml_vec_scale_f16 and
 // ggml_vec_mad_f16 on the f16 accumulator of llama.cpp's CPU flash attention. Returns 0, or -1 as above.
@@ -550,6 +602,12 @@ int medgemma_attn_values_f16(const void *values, int64_t row_bytes, int capacity
         const float *scale, const float *weight, float *acc, int n) {
 #if defined(__AVX512F__)
     if (n % 16 != 0) return -1;
+    switch (n) {  // Gemma 3's head sizes: the accumulator fits in registers
+        case 256: values_f16_regs(values, row_bytes, capacity, head_offset, lo, hi, scale, weight, acc, 16); return 0;
+        case 128: values_f16_regs(values, row_bytes, capacity, head_offset, lo, hi, scale, weight, acc, 8); return 0;
+        case 64: values_f16_regs(values, row_bytes, capacity, head_offset, lo, hi, scale, weight, acc, 4); return 0;
+        default: break;
+    }
     for (int p = lo; p <= hi; p++) {
         const uint16_t *v = (const uint16_t *) ((const char *) values + (int64_t) (p % capacity) * row_bytes + head_offset);
         const float ms = scale[p - lo];

@@ -297,9 +297,12 @@ public final class Gemma3Inference {
         Gemma3Weights.Layer L = w.layers.get(l);
         int d = c.embeddingLength();
         float eps = c.rmsEps();
-        for (int t = 0; t < n; t++) {
-            RmsNorm.apply(x, t * d, L.attnNorm(), xn, t * d, d, eps);
-        }
+        // the per-token work between products runs on the pool too: for a prompt it is a few percent of a layer
+        pool.parallelFor(n, (from, to) -> {
+            for (int t = from; t < to; t++) {
+                RmsNorm.apply(x, t * d, L.attnNorm(), xn, t * d, d, eps);
+            }
+        });
         matMul(L.q(), xn, n, steps, q);
         matMul(L.k(), xn, n, steps, k);
         matMul(L.v(), xn, n, steps, v);
@@ -312,22 +315,25 @@ public final class Gemma3Inference {
         int half = hd / 2;
         int hq = c.headCount() * hd;
         int hk = c.headCountKv() * hd;
-        for (int t = 0; t < n; t++) {
-            for (int h = 0; h < c.headCount(); h++) {
-                int off = t * hq + h * hd;
-                RmsNorm.apply(q, off, L.qNorm(), q, off, hd, eps);
-                rope.rotate(q, off, cos, sin, t * half);
-                for (int i = 0; i < hd; i++) {
-                    q[off + i] *= c.queryScale();
+        // each token writes its own cache row (a pass never holds two positions that share a ring row)
+        pool.parallelFor(n, (from, to) -> {
+            for (int t = from; t < to; t++) {
+                for (int h = 0; h < c.headCount(); h++) {
+                    int off = t * hq + h * hd;
+                    RmsNorm.apply(q, off, L.qNorm(), q, off, hd, eps);
+                    rope.rotate(q, off, cos, sin, t * half);
+                    for (int i = 0; i < hd; i++) {
+                        q[off + i] *= c.queryScale();
+                    }
                 }
+                for (int h = 0; h < c.headCountKv(); h++) {
+                    int off = t * hk + h * hd;
+                    RmsNorm.apply(k, off, L.kNorm(), k, off, hd, eps);
+                    rope.rotate(k, off, cos, sin, t * half);
+                }
+                caches[t].store(l, positions[t], k, t * hk, v, t * c.headCountKv() * c.valueLength(), hk);
             }
-            for (int h = 0; h < c.headCountKv(); h++) {
-                int off = t * hk + h * hd;
-                RmsNorm.apply(k, off, L.kNorm(), k, off, hd, eps);
-                rope.rotate(k, off, cos, sin, t * half);
-            }
-            caches[t].store(l, positions[t], k, t * hk, v, t * c.headCountKv() * c.valueLength(), hk);
-        }
+        });
 
         int heads = c.headCount();
         int group = heads / c.headCountKv();
@@ -356,24 +362,28 @@ public final class Gemma3Inference {
             }
         });
         matMul(L.attnOutput(), att, n, steps, proj);
-        for (int t = 0; t < n; t++) {
-            RmsNorm.apply(proj, t * d, L.postAttentionNorm(), proj, t * d, d, eps);
-            for (int i = 0; i < d; i++) {
-                x[t * d + i] += proj[t * d + i];
+        pool.parallelFor(n, (from, to) -> {
+            for (int t = from; t < to; t++) {
+                RmsNorm.apply(proj, t * d, L.postAttentionNorm(), proj, t * d, d, eps);
+                for (int i = 0; i < d; i++) {
+                    x[t * d + i] += proj[t * d + i];
+                }
+                RmsNorm.apply(x, t * d, L.ffnNorm(), xn, t * d, d, eps);
             }
-            RmsNorm.apply(x, t * d, L.ffnNorm(), xn, t * d, d, eps);
-        }
+        });
         matMul(L.gate(), xn, n, steps, gate);
         matMul(L.up(), xn, n, steps, up);
         int ff = c.feedForwardLength();
         pool.parallelFor(n * ff, (from, to) -> Gelu.gatedInPlace(gate, up, from, to));
         matMul(L.down(), gate, n, steps, proj);
-        for (int t = 0; t < n; t++) {
-            RmsNorm.apply(proj, t * d, L.postFfwNorm(), proj, t * d, d, eps);
-            for (int i = 0; i < d; i++) {
-                x[t * d + i] += proj[t * d + i];
+        pool.parallelFor(n, (from, to) -> {
+            for (int t = from; t < to; t++) {
+                RmsNorm.apply(proj, t * d, L.postFfwNorm(), proj, t * d, d, eps);
+                for (int i = 0; i < d; i++) {
+                    x[t * d + i] += proj[t * d + i];
+                }
             }
-        }
+        });
     }
 
     private void matMul(WeightMatrix m, float[] in, int n, int steps, float[] out) {

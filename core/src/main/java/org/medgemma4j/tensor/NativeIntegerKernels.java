@@ -81,7 +81,9 @@ public final class NativeIntegerKernels implements IntegerKernels {
         String variant;
         if (!property.isEmpty()) {
             lib = Path.of(property);
-            variant = lib.getFileName().toString();
+            // the build's name where the file keeps the build's file name (libmedgemma-kernels-avx512vnni.so), so
+            // that what depends on the build (the F16 attention loops) follows it
+            variant = lib.getFileName().toString().replaceFirst("^libmedgemma-kernels-", "").replaceFirst("\\.so$", "");
         } else {
             String arch = System.getProperty("os.arch");
             if (!System.getProperty("os.name").startsWith("Linux") || !(arch.equals("amd64") || arch.equals("x86_64"))) {

@@ -12,8 +12,8 @@ import org.medgemma4j.testing.FixtureModels;
 
 /**
  * Attention over an F16 cache with the native loops gives what the Java loops give, bit for bit: every KV head,
- * windows that start anywhere, scores that rise and fall (the online softmax rescales), and a sliding layer whose
- * ring of rows has wrapped.
+ * windows that start anywhere (the score loop's blocks of four keys and the keys left over), scores that rise and
+ * fall (the online softmax rescales), a sliding layer whose ring of rows has wrapped, and head sizes 64, 128 and 256.
  */
 class AttentionNativeTest {
 
@@ -21,10 +21,17 @@ class AttentionNativeTest {
     void nativeF16LoopsEqualTheJavaOnes() throws Exception {
         assumeTrue(NativeIntegerKernels.load().orElse(null) instanceof NativeIntegerKernels nat && nat.hasF16Attention(),
                 "native F16 attention: needs the AVX-512 kernels and 16-lane vectors");
-        Gemma3Config c;
         try (GgufFile f = GgufFile.open(FixtureModels.f32(FixtureModels.TINY))) {
-            c = Gemma3Config.from(f);
+            check(Gemma3Config.from(f));
         }
+        // MedGemma's head sizes (4B: 256, 27B: 128), whose value sums the native loops keep in registers
+        for (int hd : new int[] {128, 256}) {
+            check(new Gemma3Config("heads-" + hd, 256, 1024, 512, 1024, 2, 4, 2, hd, hd, 1e-6f, 32, 2, 1e6f, 1e4f, 1f,
+                    (float) (1 / Math.sqrt(hd))));
+        }
+    }
+
+    private static void check(Gemma3Config c) {
         int hd = c.keyLength();
         int kvHeads = c.headCountKv();
         int rowLength = kvHeads * hd;
@@ -54,7 +61,7 @@ class AttentionNativeTest {
                 int capacity = cache.capacity(layer);
                 int[][] windows = capacity < positions
                         ? new int[][] {{positions - capacity, positions - 1}, {positions - 3, positions - 1}}
-                        : new int[][] {{0, 0}, {0, positions - 1}, {17, 60}, {40, 41}};
+                        : new int[][] {{0, 0}, {0, positions - 1}, {17, 60}, {40, 41}, {5, 63}};  // 59: blocks of 4 keys and a tail
                 for (int[] w : windows) {
                     for (int h = 0; h < c.headCount(); h++) {
                         int kvh = h / (c.headCount() / kvHeads);
