@@ -116,7 +116,7 @@ static int rows_q4_K(int n, const char *w, int64_t rb, int rows, const block_q8_
     float *yd = d_stack;
     void *heap = NULL;
     if (nb > 128) {
-        heap = aligned_alloc(16, (size_t) nb * (sizeof(__m128i) + 2 * sizeof(float)) + 16);
+        heap = aligned_alloc(16, ((size_t) nb * (sizeof(__m128i) + 2 * sizeof(float)) + 15) / 16 * 16);  // a multiple of 16
         if (heap == NULL) return -2;
         q8s = heap;
         yd = (float *) (q8s + nb);
