@@ -162,50 +162,49 @@ static int rows_q4_K(int n, const char *w, int64_t rb, int rows, const block_q8_
     return 0;
 }
 
+// Half j of a Q6_K super-block's 6-bit values, unsigned (0..63), as four runs of 32: run k meets the activations
+// 128j + 32k .. + 31 (vec_dot's q4_0..q4_3).
+static inline void q6_K_half(const block_q6_K *x, int j, __m256i w[4]) {
+    const __m256i m3 = _mm256_set1_epi8(3);
+    const __m256i m15 = _mm256_set1_epi8(15);
+    const __m256i q4bits1 = _mm256_loadu_si256((const __m256i *) x->ql + 2 * j);
+    const __m256i q4bits2 = _mm256_loadu_si256((const __m256i *) x->ql + 2 * j + 1);
+    const __m256i q4bitsH = _mm256_loadu_si256((const __m256i *) x->qh + j);
+    const __m256i q4h_0 = _mm256_slli_epi16(_mm256_and_si256(q4bitsH, m3), 4);
+    const __m256i q4h_1 = _mm256_slli_epi16(_mm256_and_si256(q4bitsH, _mm256_set1_epi8(12)), 2);
+    const __m256i q4h_2 = _mm256_and_si256(q4bitsH, _mm256_set1_epi8(48));
+    const __m256i q4h_3 = _mm256_srli_epi16(_mm256_and_si256(q4bitsH, _mm256_set1_epi8(-64)), 2);
+    w[0] = _mm256_or_si256(_mm256_and_si256(q4bits1, m15), q4h_0);
+    w[1] = _mm256_or_si256(_mm256_and_si256(q4bits2, m15), q4h_1);
+    w[2] = _mm256_or_si256(_mm256_and_si256(_mm256_srli_epi16(q4bits1, 4), m15), q4h_2);
+    w[3] = _mm256_or_si256(_mm256_and_si256(_mm256_srli_epi16(q4bits2, 4), m15), q4h_3);
+}
+
+// The 16-bit scale of each value pair of run k of a super-block (k_shuffle's row k: run k's two 16-value scales).
+static inline __m256i q6_K_run_scales(__m128i scales, int k) {
+    return _mm256_cvtepi8_epi16(_mm_shuffle_epi8(scales, _mm_loadu_si128((const __m128i *) k_shuffle + k)));
+}
+
 // ggml_vec_dot_q6_K_q8_K (AVX2), its sub-block products summed as four independent pairs (as rows_q4_K).
 static float dot_q6_K(int n, const block_q6_K *x, const block_q8_K *y) {
     const int nb = n / QK_K;
-    const __m256i m3 = _mm256_set1_epi8(3);
-    const __m256i m15 = _mm256_set1_epi8(15);
     __m256 acc = _mm256_setzero_ps();
     for (int i = 0; i < nb; ++i) {
         const float d = y[i].d * f16(x[i].d);
-        const uint8_t *q4 = x[i].ql;
-        const uint8_t *qh = x[i].qh;
-        const int8_t *q8 = y[i].qs;
+        const __m256i *q8 = (const __m256i *) y[i].qs;
         const __m256i q8sums = _mm256_loadu_si256((const __m256i *) y[i].bsums);
         const __m128i scales = _mm_loadu_si128((const __m128i *) x[i].scales);
-        const __m256i scales_16 = _mm256_cvtepi8_epi16(scales);
-        const __m256i q8sclsub = _mm256_slli_epi32(_mm256_madd_epi16(q8sums, scales_16), 5);
+        const __m256i q8sclsub = _mm256_slli_epi32(_mm256_madd_epi16(q8sums, _mm256_cvtepi8_epi16(scales)), 5);
         __m256i part[4];
-        int is = 0;
         for (int j = 0; j < QK_K / 128; ++j) {
-            const __m256i q4bits1 = _mm256_loadu_si256((const __m256i *) q4); q4 += 32;
-            const __m256i q4bits2 = _mm256_loadu_si256((const __m256i *) q4); q4 += 32;
-            const __m256i q4bitsH = _mm256_loadu_si256((const __m256i *) qh); qh += 32;
-            const __m256i q4h_0 = _mm256_slli_epi16(_mm256_and_si256(q4bitsH, m3), 4);
-            const __m256i q4h_1 = _mm256_slli_epi16(_mm256_and_si256(q4bitsH, _mm256_set1_epi8(12)), 2);
-            const __m256i q4h_2 = _mm256_and_si256(q4bitsH, _mm256_set1_epi8(48));
-            const __m256i q4h_3 = _mm256_srli_epi16(_mm256_and_si256(q4bitsH, _mm256_set1_epi8(-64)), 2);
-            const __m256i q4_0 = _mm256_or_si256(_mm256_and_si256(q4bits1, m15), q4h_0);
-            const __m256i q4_1 = _mm256_or_si256(_mm256_and_si256(q4bits2, m15), q4h_1);
-            const __m256i q4_2 = _mm256_or_si256(_mm256_and_si256(_mm256_srli_epi16(q4bits1, 4), m15), q4h_2);
-            const __m256i q4_3 = _mm256_or_si256(_mm256_and_si256(_mm256_srli_epi16(q4bits2, 4), m15), q4h_3);
-            const __m256i q8_0 = _mm256_loadu_si256((const __m256i *) q8); q8 += 32;
-            const __m256i q8_1 = _mm256_loadu_si256((const __m256i *) q8); q8 += 32;
-            const __m256i q8_2 = _mm256_loadu_si256((const __m256i *) q8); q8 += 32;
-            const __m256i q8_3 = _mm256_loadu_si256((const __m256i *) q8); q8 += 32;
-            __m256i p16_0 = _mm256_maddubs_epi16(q4_0, q8_0);
-            __m256i p16_1 = _mm256_maddubs_epi16(q4_1, q8_1);
-            __m256i p16_2 = _mm256_maddubs_epi16(q4_2, q8_2);
-            __m256i p16_3 = _mm256_maddubs_epi16(q4_3, q8_3);
-            const __m128i scale_0 = _mm_shuffle_epi8(scales, _mm_loadu_si128((const __m128i *) k_shuffle + is + 0));
-            const __m128i scale_1 = _mm_shuffle_epi8(scales, _mm_loadu_si128((const __m128i *) k_shuffle + is + 1));
-            const __m128i scale_2 = _mm_shuffle_epi8(scales, _mm_loadu_si128((const __m128i *) k_shuffle + is + 2));
-            const __m128i scale_3 = _mm_shuffle_epi8(scales, _mm_loadu_si128((const __m128i *) k_shuffle + is + 3));
-            is += 4;
-            part[2 * j] = DPWSSD(_mm256_madd_epi16(_mm256_cvtepi8_epi16(scale_0), p16_0), _mm256_cvtepi8_epi16(scale_1), p16_1);
-            part[2 * j + 1] = DPWSSD(_mm256_madd_epi16(_mm256_cvtepi8_epi16(scale_2), p16_2), _mm256_cvtepi8_epi16(scale_3), p16_3);
+            __m256i w[4];
+            q6_K_half(x + i, j, w);
+            for (int h = 0; h < 2; h++) {
+                const int k = 4 * j + 2 * h;
+                const __m256i p0 = _mm256_maddubs_epi16(w[2 * h], _mm256_loadu_si256(q8 + k));
+                const __m256i p1 = _mm256_maddubs_epi16(w[2 * h + 1], _mm256_loadu_si256(q8 + k + 1));
+                part[k / 2] = DPWSSD(_mm256_madd_epi16(q6_K_run_scales(scales, k), p0), q6_K_run_scales(scales, k + 1), p1);
+            }
         }
         const __m256i sumi = _mm256_sub_epi32(_mm256_add_epi32(_mm256_add_epi32(part[0], part[1]), _mm256_add_epi32(part[2], part[3])), q8sclsub);
         acc = _mm256_fmadd_ps(_mm256_set1_ps(d), _mm256_cvtepi32_ps(sumi), acc);
@@ -384,33 +383,16 @@ static inline __attribute__((always_inline)) void block_q4_K_x(int nb, const cha
 static inline __attribute__((always_inline)) void tile_q6_K(int n, const block_q6_K *x, const char *y, int64_t y_bytes,
         const int nt, float *out) {
     const int nb = n / QK_K;
-    const __m256i m3 = _mm256_set1_epi8(3);
-    const __m256i m15 = _mm256_set1_epi8(15);
     __m256 acc[NR];
     for (int t = 0; t < nt; t++) acc[t] = _mm256_setzero_ps();
     for (int i = 0; i < nb; ++i) {
         const float xd = f16(x[i].d);
-        const uint8_t *q4 = x[i].ql;
-        const uint8_t *qh = x[i].qh;
         const __m128i scales = _mm_loadu_si128((const __m128i *) x[i].scales);
         const __m256i scales_16 = _mm256_cvtepi8_epi16(scales);
         __m256i w[8], s[8];
-        for (int j = 0; j < QK_K / 128; ++j) {
-            const __m256i q4bits1 = _mm256_loadu_si256((const __m256i *) q4); q4 += 32;
-            const __m256i q4bits2 = _mm256_loadu_si256((const __m256i *) q4); q4 += 32;
-            const __m256i q4bitsH = _mm256_loadu_si256((const __m256i *) qh); qh += 32;
-            const __m256i q4h_0 = _mm256_slli_epi16(_mm256_and_si256(q4bitsH, m3), 4);
-            const __m256i q4h_1 = _mm256_slli_epi16(_mm256_and_si256(q4bitsH, _mm256_set1_epi8(12)), 2);
-            const __m256i q4h_2 = _mm256_and_si256(q4bitsH, _mm256_set1_epi8(48));
-            const __m256i q4h_3 = _mm256_srli_epi16(_mm256_and_si256(q4bitsH, _mm256_set1_epi8(-64)), 2);
-            w[4 * j + 0] = _mm256_or_si256(_mm256_and_si256(q4bits1, m15), q4h_0);
-            w[4 * j + 1] = _mm256_or_si256(_mm256_and_si256(q4bits2, m15), q4h_1);
-            w[4 * j + 2] = _mm256_or_si256(_mm256_and_si256(_mm256_srli_epi16(q4bits1, 4), m15), q4h_2);
-            w[4 * j + 3] = _mm256_or_si256(_mm256_and_si256(_mm256_srli_epi16(q4bits2, 4), m15), q4h_3);
-            for (int k = 0; k < 4; k++) {
-                s[4 * j + k] = _mm256_cvtepi8_epi16(_mm_shuffle_epi8(scales, _mm_loadu_si128((const __m128i *) k_shuffle + 4 * j + k)));
-            }
-        }
+        q6_K_half(x + i, 0, w);
+        q6_K_half(x + i, 1, w + 4);
+        for (int k = 0; k < 8; k++) s[k] = q6_K_run_scales(scales, k);
         for (int t = 0; t < nt; t++) {
             const block_q8_K *yb = (const block_q8_K *) (y + t * y_bytes) + i;
             const float d = yb->d * xd;
@@ -507,6 +489,15 @@ int medgemma_dot_tile(int type, int n, const void *w, int64_t row_bytes, int row
 #if defined(__AVX512F__)
 // Java's F16Format.dot with 16-lane vectors (ggml_vec_dot_f16 on AVX-512): four accumulators taking every
 // fourth 16-value step, folded (0+2)+(1+3), then halves added across 8, 4, 2 and 1 lanes.
+static inline float fold_f16_dot(const __m512 a[4]) {
+    __m512 v = _mm512_add_ps(_mm512_add_ps(a[0], a[2]), _mm512_add_ps(a[1], a[3]));
+    v = _mm512_add_ps(v, _mm512_shuffle_f32x4(v, v, 0x4E));
+    v = _mm512_add_ps(v, _mm512_shuffle_f32x4(v, v, 0xB1));
+    v = _mm512_add_ps(v, _mm512_permute_ps(v, 0x4E));
+    v = _mm512_add_ps(v, _mm512_permute_ps(v, 0xB1));
+    return _mm512_cvtss_f32(v);
+}
+
 static inline float dot_f16_16(const uint16_t *k, const float *q, int n) {
     __m512 a[4] = {_mm512_setzero_ps(), _mm512_setzero_ps(), _mm512_setzero_ps(), _mm512_setzero_ps()};
     for (int i = 0; i < n; i += 64) {  // n is a multiple of 64; step i / 16 + c goes to accumulator c
@@ -515,12 +506,7 @@ static inline float dot_f16_16(const uint16_t *k, const float *q, int n) {
             a[c] = _mm512_fmadd_ps(kv, _mm512_loadu_ps(q + i + 16 * c), a[c]);
         }
     }
-    __m512 v = _mm512_add_ps(_mm512_add_ps(a[0], a[2]), _mm512_add_ps(a[1], a[3]));
-    v = _mm512_add_ps(v, _mm512_shuffle_f32x4(v, v, 0x4E));
-    v = _mm512_add_ps(v, _mm512_shuffle_f32x4(v, v, 0xB1));
-    v = _mm512_add_ps(v, _mm512_permute_ps(v, 0x4E));
-    v = _mm512_add_ps(v, _mm512_permute_ps(v, 0xB1));
-    return _mm512_cvtss_f32(v);
+    return fold_f16_dot(a);
 }
 
 static inline __m512 round_half(__m512 x) {
@@ -552,14 +538,7 @@ int medgemma_attn_scores_f16(const void *keys, int64_t row_bytes, int capacity, 
                 }
             }
         }
-        for (int j = 0; j < 4; j++) {
-            __m512 v = _mm512_add_ps(_mm512_add_ps(a[j][0], a[j][2]), _mm512_add_ps(a[j][1], a[j][3]));
-            v = _mm512_add_ps(v, _mm512_shuffle_f32x4(v, v, 0x4E));
-            v = _mm512_add_ps(v, _mm512_shuffle_f32x4(v, v, 0xB1));
-            v = _mm512_add_ps(v, _mm512_permute_ps(v, 0x4E));
-            v = _mm512_add_ps(v, _mm512_permute_ps(v, 0xB1));
-            scores[p + j - lo] = _mm512_cvtss_f32(v);
-        }
+        for (int j = 0; j < 4; j++) scores[p + j - lo] = fold_f16_dot(a[j]);
     }
     for (; p <= hi; p++) {
         const uint16_t *k = (const uint16_t *) ((const char *) keys + (int64_t) (p % capacity) * row_bytes + head_offset);

@@ -216,14 +216,23 @@ public final class NativeIntegerKernels implements IntegerKernels {
         MemorySegment out = MemorySegment.ofArray(y).asSlice(4L * yOffset, 4L * count);
         try {
             int rc = (int) dotRows.invokeExact(type.id, n, w, rowBytes, count, a.segment(), out);
-            if (rc == -2) {
-                throw new OutOfMemoryError("native kernels: no memory for a " + n + "-value vector's precomputed sums");
-            }
-            if (rc != 0) {
-                throw new IllegalStateException("native kernels have no " + type + " kernel");
-            }
+            checkProduct(rc, type, n, 1);
         } catch (Throwable t) {
             throw unchecked(t);
+        }
+    }
+
+    /**
+     * A product's return code ({@code vectors} of n values): -2 when its per-vector precomputation found no memory,
+     * -1 for a type it lacks. The message is built only on failure (this runs for every product).
+     */
+    private static void checkProduct(int rc, GgmlType type, int n, int vectors) {
+        if (rc == -2) {
+            throw new OutOfMemoryError("native kernels: no memory for the precomputed sums of " + vectors + " vector(s) of "
+                    + n + " values");
+        }
+        if (rc != 0) {
+            throw new IllegalStateException("native kernels have no " + type + " kernel");
         }
     }
 
@@ -252,12 +261,7 @@ public final class NativeIntegerKernels implements IntegerKernels {
         try {
             int rc = (int) dotTile.invokeExact(type.id, n, w, rowBytes, count, a.segment(),
                     IntegerKernels.activationType(type).bytesFor(n), tokens, out, (long) yStride);
-            if (rc == -2) {
-                throw new OutOfMemoryError("native kernels: no memory for " + tokens + " vectors' precomputed sums");
-            }
-            if (rc != 0) {
-                throw new IllegalStateException("native kernels have no " + type + " kernel");
-            }
+            checkProduct(rc, type, n, tokens);
         } catch (Throwable t) {
             throw unchecked(t);
         }
