@@ -11,7 +11,7 @@ import org.medgemma4j.testing.LlamaOracle;
  * fixture SPEC TYPE...    make (or reuse) a fixture quantized by llama.cpp; prints each file's path
  *                         SPEC: medgemma4b (the 4B text dimensions, from F16) or tiny
  * bandwidth [-t T] [-mb MB] [-s SECONDS]   the machine's read bandwidth (GB/s), JSON
- * llama-bench MODEL [-p P] [-n N] [-t T] [-r R]   llama.cpp's prefill and decode speed on MODEL, JSON
+ * llama-bench MODEL [-p P] [-n N] [-t T] [-r R] [--no-warmup]   llama.cpp's prefill and decode speed on MODEL, JSON
  *                         (the tests' oracle, in-process: the same fields as `medgemma bench --json`)
  * jmh [JMH ARGS]          the kernel microbenchmarks
  * </pre>
@@ -24,7 +24,7 @@ public final class BenchMain {
     public static void main(String[] args) throws Exception {
         if (args.length == 0) {
             System.err.println("usage: fixture SPEC TYPE... | bandwidth [-t T] [-mb MB] [-s SECONDS]"
-                    + " | llama-bench MODEL [-p P] [-n N] [-t T] [-r R] | jmh [ARGS]");
+                    + " | llama-bench MODEL [-p P] [-n N] [-t T] [-r R] [--no-warmup] | jmh [ARGS]");
             System.exit(2);
         }
         String[] rest = Arrays.copyOfRange(args, 1, args.length);
@@ -48,7 +48,8 @@ public final class BenchMain {
         int n = intOption(args, "-n", 128);
         int t = intOption(args, "-t", 2);
         int r = intOption(args, "-r", 3);
-        System.out.println(LlamaOracle.bench(model, p, n, t, r).toJson());
+        boolean warmup = !Arrays.asList(args).contains("--no-warmup");
+        System.out.println(LlamaOracle.bench(model, p, n, t, r, warmup).toJson());
     }
 
     private static int intOption(String[] args, String flag, int fallback) {

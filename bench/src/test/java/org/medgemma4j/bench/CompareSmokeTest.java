@@ -23,14 +23,21 @@ class CompareSmokeTest {
     @Test
     void bothEnginesBenchTheSameFile() throws Exception {
         Path file = FixtureModels.quantized(FixtureModels.TINY, "Q4_K_M");
-        SpeedBench.Result ours = SpeedBench.run(file, 2, 16, 4, 1, null);
+        SpeedBench.Result ours = SpeedBench.run(file, 2, 16, 4, 1, true, null);
         JsonNode o = JSON.readTree(ours.toJson());
-        JsonNode l = JSON.readTree(LlamaOracle.bench(file, 16, 4, 2, 1).toJson());
+        JsonNode l = JSON.readTree(LlamaOracle.bench(file, 16, 4, 2, 1, true).toJson());
         for (JsonNode j : new JsonNode[] {o, l}) {
             assertThat(j.get("threads").asInt()).isEqualTo(2);
             assertThat(j.get("prefill_tok_s").asDouble()).isPositive();
             assertThat(j.get("decode_tok_s").asDouble()).isPositive();
+            // both warm up as llama-bench does, and report the untimed run's prefill
+            assertThat(j.get("warmup").asBoolean()).isTrue();
+            assertThat(j.get("warmup_prefill_tok_s").asDouble()).isPositive();
         }
+        JsonNode cold = JSON.readTree(SpeedBench.run(file, 2, 16, 4, 1, false, null).toJson());
+        assertThat(cold.get("warmup").asBoolean()).isFalse();
+        JsonNode coldOracle = JSON.readTree(LlamaOracle.bench(file, 16, 4, 2, 1, false).toJson());
+        assertThat(coldOracle.get("warmup").asBoolean()).isFalse();
         // the same bytes of weights: both count the tensors of the file
         assertThat(o.get("model_bytes").asLong()).isEqualTo(l.get("model_bytes").asLong());
     }

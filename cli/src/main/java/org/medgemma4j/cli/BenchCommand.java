@@ -10,7 +10,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code medgemma bench}: llama-bench's prefill and decode speeds, as the oracle's bench command measures them. */
+/** {@code medgemma bench}: llama-bench's prefill and decode speeds, measured as llama-bench measures them (warm-up first). */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Measure prefill (prompt) and decode (generation) speed in tokens per second.")
 final class BenchCommand implements Callable<Integer> {
@@ -37,6 +37,9 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = {"-r", "--repetitions"}, paramLabel = "R", description = "repetitions; the median is reported (default ${DEFAULT-VALUE})")
     int reps = 3;
 
+    @Option(names = "--no-warmup", description = "skip the untimed warm-up run (the prompt and one step) before the repetitions, as llama-bench's --no-warmup")
+    boolean noWarmup;
+
     @Option(names = "--json", description = "one JSON object (fields as the llama.cpp oracle's bench: prefill_tok_s, decode_tok_s, threads, model_bytes)")
     boolean json;
 
@@ -48,7 +51,7 @@ final class BenchCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         GpuLayers.note(gpuLayers, err);
-        SpeedBench.Result r = SpeedBench.run(ModelResolver.fromEnvironment().resolve(model), threads, prompt, gen, reps, line -> {
+        SpeedBench.Result r = SpeedBench.run(ModelResolver.fromEnvironment().resolve(model), threads, prompt, gen, reps, !noWarmup, line -> {
             err.println(line);
             err.flush();
         });

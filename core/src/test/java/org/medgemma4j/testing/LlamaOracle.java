@@ -42,13 +42,19 @@ public final class LlamaOracle {
         }
     }
 
-    /** llama.cpp's bench figures: prefill and decode tokens/s, medians over the repetitions. */
-    public record Bench(int threads, int prompt, int gen, double prefillTokS, double decodeTokS, long modelBytes) {
+    /**
+     * llama.cpp's bench figures: prefill and decode tokens/s, medians over the repetitions, and the untimed
+     * warm-up's prefill (-1 without one).
+     */
+    public record Bench(int threads, int prompt, int gen, double prefillTokS, double decodeTokS, double warmupPrefillTokS,
+                        long modelBytes) {
         /** The JSON line bench/compare.sh reads (the fields our own bench prints). */
         public String toJson() {
             return String.format(Locale.ROOT, "{\"engine\": \"llama.cpp\", \"threads\": %d, \"prompt\": %d, \"gen\": %d, "
-                    + "\"prefill_tok_s\": %.2f, \"decode_tok_s\": %.2f, \"model_bytes\": %d}",
-                    threads, prompt, gen, prefillTokS, decodeTokS, modelBytes);
+                    + "\"prefill_tok_s\": %.2f, \"decode_tok_s\": %.2f, \"warmup\": %b, \"warmup_prefill_tok_s\": %.2f, "
+                    + "\"model_bytes\": %d}",
+                    threads, prompt, gen, prefillTokS, decodeTokS, warmupPrefillTokS > 0, Math.max(0, warmupPrefillTokS),
+                    modelBytes);
         }
     }
 
@@ -212,15 +218,26 @@ public final class LlamaOracle {
 
     /**
      * llama.cpp's speed on {@code model}: a prompt of {@code prompt} tokens in one batch, then {@code gen} single-token
-     * steps, {@code reps} times; medians. Ordinary vocabulary ids, as our own bench uses.
+     * steps, {@code reps} times; medians. Ordinary vocabulary ids, as our own bench uses. With {@code warmup}, first
+     * an untimed run of the prompt and one step, as llama-bench does unless told {@code --no-warmup}.
      */
-    public static synchronized Bench bench(Path model, int prompt, int gen, int threads, int reps) {
+    public static synchronized Bench bench(Path model, int prompt, int gen, int threads, int reps, boolean warmup) {
         try (Run r = new Run(model, threads, prompt + gen + 8, false)) {
             int span = Math.max(1, r.nVocab - 2000);
             int[] ids = new int[prompt];
             ids[0] = r.bos();
             for (int i = 1; i < prompt; i++) {
                 ids[i] = 1000 + (int) ((i * 7919L) % span);
+            }
+            double warmupPrefill = -1;
+            if (warmup) {
+                r.clear();
+                long t0 = System.nanoTime();
+                r.decode(ids);
+                warmupPrefill = prompt / ((System.nanoTime() - t0) / 1e9);
+                if (gen > 0) {
+                    r.decode(new int[] {1000});
+                }
             }
             double[] pp = new double[reps];
             double[] tg = new double[reps];
@@ -236,7 +253,7 @@ public final class LlamaOracle {
                 pp[k] = prompt / ((t1 - t0) / 1e9);
                 tg[k] = gen / ((t2 - t1) / 1e9);
             }
-            return new Bench(threads, prompt, gen, median(pp), median(tg), r.modelBytes());
+            return new Bench(threads, prompt, gen, median(pp), median(tg), warmupPrefill, r.modelBytes());
         }
     }
 
