@@ -89,12 +89,11 @@ final class Q4_KFormat implements TensorFormat {
     }
 
     /**
-     * x in the order the wide kernels meet the weights, then the sum of each 32-value sub-block of x (added
-     * in storage order). The kernels read a block's nibbles 64 bytes at a time as 16 ints; a shift by 4p and
-     * a lookup in a 16-entry table (vpermd reads the low 4 bits of each lane) make nibble p of every lane a
-     * float, with no widening, masking or int-to-float conversion. Lane i then holds byte 4(i%8) + p/2 of
-     * chunk 2g + i/8, the low nibble for even p: block value 64(2g + i/8) + 32(p%2) + 4(i%8) + p/2, which is
-     * where this puts x.
+     * x in the order the wide kernels meet the weights, scaled by {@link #NIBBLE_SCALE}, then the sum of each
+     * 32-value sub-block of x (added in storage order, unscaled). The kernels read a block's nibbles 64 bytes at
+     * a time as 16 ints; a mask and one conversion make nibble p of every lane a float, nibble times 16^p, with no
+     * widening or shifting. Lane i then holds byte 4(i%8) + p/2 of chunk 2g + i/8, the low nibble for even p:
+     * block value 64(2g + i/8) + 32(p%2) + 4(i%8) + p/2, which is where this puts x.
      */
     @Override
     public void activationForm(float[] x, int xOffset, int n, float[] out, int outOffset) {
@@ -102,6 +101,11 @@ final class Q4_KFormat implements TensorFormat {
             return;
         }
         KQuants.permuteBlocks(KERNEL_ORDER, x, xOffset, n, out, outOffset);
+        for (int b = 0; b < n / QK_K; b++) {
+            for (int j = 0; j < QK_K; j++) {
+                out[outOffset + b * QK_K + j] *= NIBBLE_SCALE[(j % 128) / 16];
+            }
+        }
         int sums = outOffset + n;
         for (int j = 0; j < n / 32; j++) {
             float s = 0;
@@ -114,9 +118,9 @@ final class Q4_KFormat implements TensorFormat {
     }
 
     /**
-     * dequantize's d*sc*q - dmin*m (a product, then a difference, as ggml rounds them) in kernel order: nibble
-     * p of a 64-byte group's 16 ints, looked up as a float, lands at 128g + 16p of the block, its lanes in
-     * sub-blocks 4g + p%2 (lanes 0-7) and 4g + 2 + p%2 (lanes 8-15).
+     * dequantize's d*sc*q - dmin*m (a product, then a difference, as ggml rounds them) in kernel order, times
+     * 16^p to meet the scaled x: nibble p of a 64-byte group's 16 ints, looked up as a float, lands at 128g + 16p
+     * of the block, its lanes in sub-blocks 4g + p%2 (lanes 0-7) and 4g + 2 + p%2 (lanes 8-15).
      */
     @Override
     public void dequantizeInFormOrder(MemorySegment w, long offset, float[] dst, int dstOffset, int n) {
@@ -146,9 +150,9 @@ final class Q4_KFormat implements TensorFormat {
                 int o = dstOffset + b * QK_K + 128 * g;
                 for (int p = 0; p < 8; p += 2) {
                     q.lanewise(LSHR, 4 * p).selectFrom(NIBBLE_FLOATS).reinterpretAsFloats().mul(dl).sub(ml)
-                            .intoArray(dst, o + 16 * p);
+                            .mul(NIBBLE_UNSCALE[p]).intoArray(dst, o + 16 * p);
                     q.lanewise(LSHR, 4 * p + 4).selectFrom(NIBBLE_FLOATS).reinterpretAsFloats().mul(dh).sub(mh)
-                            .intoArray(dst, o + 16 * p + 16);
+                            .mul(NIBBLE_UNSCALE[p + 1]).intoArray(dst, o + 16 * p + 16);
                 }
             }
         }
@@ -170,6 +174,15 @@ final class Q4_KFormat implements TensorFormat {
         }
     }
 
+    /**
+     * The kernels take nibble p of a lane (p = 0..6) masked in place, not shifted down: converted, it is the
+     * nibble times 16^p, so activationForm scales the x it meets by 16^-p. Powers of two scale exactly, so every
+     * product is the same float as nibble times x (unless x is below 2^-102, where the scaled x loses bits to
+     * subnormals). Nibble 7 is shifted down: masked in place it would be the sign bit.
+     */
+    private static final float[] NIBBLE_SCALE = {1f, 0x1p-4f, 0x1p-8f, 0x1p-12f, 0x1p-16f, 0x1p-20f, 0x1p-24f, 1f};
+    /** 1 / NIBBLE_SCALE: weights decoded in form order meet the scaled x. */
+    private static final float[] NIBBLE_UNSCALE = {1f, 0x1p4f, 0x1p8f, 0x1p12f, 0x1p16f, 0x1p20f, 0x1p24f, 1f};
     private static final int KMASK1 = 0x3f3f3f3f;
     private static final int KMASK2 = 0x0f0f0f0f;
     private static final int KMASK3 = 0x03030303;
@@ -197,8 +210,9 @@ final class Q4_KFormat implements TensorFormat {
 
     /**
      * sum_i x_i (d sc_j q_i - dmin m_j) = sum_j d sc_j (sum_i q_i x_i) - dmin sum_j m_j (sum_i x_i): the
-     * mins need only the activations' sub-block sums, so each weight costs one table lookup and one FMA;
-     * each pair of sub-blocks' q.x is then scaled once. The activations come in {@link #activationForm}: x
+     * mins need only the activations' sub-block sums, so each 16 weights cost a mask, a conversion and one FMA
+     * (a shift and a table lookup took 1.2x as long: 60 against 49 cycles per block, one core, in cache); each
+     * pair of sub-blocks' q.x is then scaled once. The activations come in {@link #activationForm}: x
      * in kernel order at {@code a}, the sums after it. A block's eight scales and eight mins are unpacked
      * together and converted as one vector each (scalar unpacking took ~40% of the kernel); the mins term
      * accumulates lane-wise over blocks (lanes 0-7; lanes 8-15 carry junk that the final sum never reads).
@@ -226,40 +240,40 @@ final class Q4_KFormat implements TensorFormat {
             int xb = aOff + b * QK_K;
             {
                 IntVector q = IntVector.fromMemorySegment(KQuants.I, w, bo + QS, KQuants.LE);
-                FloatVector l = q.selectFrom(NIBBLE_FLOATS).reinterpretAsFloats().mul(FloatVector.fromArray(F, a, xb));
-                FloatVector h = q.lanewise(LSHR, 4).selectFrom(NIBBLE_FLOATS).reinterpretAsFloats()
+                FloatVector l = ((FloatVector) q.and(15).convert(I2F, 0)).mul(FloatVector.fromArray(F, a, xb));
+                FloatVector h = ((FloatVector) q.and(0xf0).convert(I2F, 0))
                         .mul(FloatVector.fromArray(F, a, xb + 16));
-                l = q.lanewise(LSHR, 8).selectFrom(NIBBLE_FLOATS).reinterpretAsFloats()
+                l = ((FloatVector) q.and(0xf00).convert(I2F, 0))
                         .fma(FloatVector.fromArray(F, a, xb + 32), l);
-                h = q.lanewise(LSHR, 12).selectFrom(NIBBLE_FLOATS).reinterpretAsFloats()
+                h = ((FloatVector) q.and(0xf000).convert(I2F, 0))
                         .fma(FloatVector.fromArray(F, a, xb + 48), h);
-                l = q.lanewise(LSHR, 16).selectFrom(NIBBLE_FLOATS).reinterpretAsFloats()
+                l = ((FloatVector) q.and(0xf0000).convert(I2F, 0))
                         .fma(FloatVector.fromArray(F, a, xb + 64), l);
-                h = q.lanewise(LSHR, 20).selectFrom(NIBBLE_FLOATS).reinterpretAsFloats()
+                h = ((FloatVector) q.and(0xf00000).convert(I2F, 0))
                         .fma(FloatVector.fromArray(F, a, xb + 80), h);
-                l = q.lanewise(LSHR, 24).selectFrom(NIBBLE_FLOATS).reinterpretAsFloats()
+                l = ((FloatVector) q.and(0xf000000).convert(I2F, 0))
                         .fma(FloatVector.fromArray(F, a, xb + 96), l);
-                h = q.lanewise(LSHR, 28).selectFrom(NIBBLE_FLOATS).reinterpretAsFloats()
+                h = ((FloatVector) q.lanewise(LSHR, 28).convert(I2F, 0))
                         .fma(FloatVector.fromArray(F, a, xb + 112), h);
                 lo = l.fma(sv.rearrange(LOW0), lo);
                 hi = h.fma(sv.rearrange(HIGH0), hi);
             }
             {
                 IntVector q = IntVector.fromMemorySegment(KQuants.I, w, bo + QS + 64, KQuants.LE);
-                FloatVector l = q.selectFrom(NIBBLE_FLOATS).reinterpretAsFloats().mul(FloatVector.fromArray(F, a, xb + 128));
-                FloatVector h = q.lanewise(LSHR, 4).selectFrom(NIBBLE_FLOATS).reinterpretAsFloats()
+                FloatVector l = ((FloatVector) q.and(15).convert(I2F, 0)).mul(FloatVector.fromArray(F, a, xb + 128));
+                FloatVector h = ((FloatVector) q.and(0xf0).convert(I2F, 0))
                         .mul(FloatVector.fromArray(F, a, xb + 144));
-                l = q.lanewise(LSHR, 8).selectFrom(NIBBLE_FLOATS).reinterpretAsFloats()
+                l = ((FloatVector) q.and(0xf00).convert(I2F, 0))
                         .fma(FloatVector.fromArray(F, a, xb + 160), l);
-                h = q.lanewise(LSHR, 12).selectFrom(NIBBLE_FLOATS).reinterpretAsFloats()
+                h = ((FloatVector) q.and(0xf000).convert(I2F, 0))
                         .fma(FloatVector.fromArray(F, a, xb + 176), h);
-                l = q.lanewise(LSHR, 16).selectFrom(NIBBLE_FLOATS).reinterpretAsFloats()
+                l = ((FloatVector) q.and(0xf0000).convert(I2F, 0))
                         .fma(FloatVector.fromArray(F, a, xb + 192), l);
-                h = q.lanewise(LSHR, 20).selectFrom(NIBBLE_FLOATS).reinterpretAsFloats()
+                h = ((FloatVector) q.and(0xf00000).convert(I2F, 0))
                         .fma(FloatVector.fromArray(F, a, xb + 208), h);
-                l = q.lanewise(LSHR, 24).selectFrom(NIBBLE_FLOATS).reinterpretAsFloats()
+                l = ((FloatVector) q.and(0xf000000).convert(I2F, 0))
                         .fma(FloatVector.fromArray(F, a, xb + 224), l);
-                h = q.lanewise(LSHR, 28).selectFrom(NIBBLE_FLOATS).reinterpretAsFloats()
+                h = ((FloatVector) q.lanewise(LSHR, 28).convert(I2F, 0))
                         .fma(FloatVector.fromArray(F, a, xb + 240), h);
                 lo = l.fma(sv.rearrange(LOW1), lo);
                 hi = h.fma(sv.rearrange(HIGH1), hi);
@@ -335,42 +349,42 @@ final class Q4_KFormat implements TensorFormat {
             for (int g = 0; g < 2; g++) {
                 IntVector q = IntVector.fromMemorySegment(KQuants.I, w, bo + QS + 64 * g, KQuants.LE);
                 int xb = b * QK_K + 128 * g;
-                FloatVector f = q.selectFrom(NIBBLE_FLOATS).reinterpretAsFloats();
+                FloatVector f = ((FloatVector) q.and(15).convert(I2F, 0));
                 FloatVector l0 = f.mul(FloatVector.fromArray(F, form, a0 + xb));
                 FloatVector l1 = f.mul(FloatVector.fromArray(F, form, a1 + xb));
                 FloatVector l2 = f.mul(FloatVector.fromArray(F, form, a2 + xb));
                 FloatVector l3 = f.mul(FloatVector.fromArray(F, form, a3 + xb));
-                f = q.lanewise(LSHR, 4).selectFrom(NIBBLE_FLOATS).reinterpretAsFloats();
+                f = ((FloatVector) q.and(0xf0).convert(I2F, 0));
                 FloatVector h0 = f.mul(FloatVector.fromArray(F, form, a0 + xb + 16));
                 FloatVector h1 = f.mul(FloatVector.fromArray(F, form, a1 + xb + 16));
                 FloatVector h2 = f.mul(FloatVector.fromArray(F, form, a2 + xb + 16));
                 FloatVector h3 = f.mul(FloatVector.fromArray(F, form, a3 + xb + 16));
-                f = q.lanewise(LSHR, 8).selectFrom(NIBBLE_FLOATS).reinterpretAsFloats();
+                f = ((FloatVector) q.and(0xf00).convert(I2F, 0));
                 l0 = f.fma(FloatVector.fromArray(F, form, a0 + xb + 32), l0);
                 l1 = f.fma(FloatVector.fromArray(F, form, a1 + xb + 32), l1);
                 l2 = f.fma(FloatVector.fromArray(F, form, a2 + xb + 32), l2);
                 l3 = f.fma(FloatVector.fromArray(F, form, a3 + xb + 32), l3);
-                f = q.lanewise(LSHR, 12).selectFrom(NIBBLE_FLOATS).reinterpretAsFloats();
+                f = ((FloatVector) q.and(0xf000).convert(I2F, 0));
                 h0 = f.fma(FloatVector.fromArray(F, form, a0 + xb + 48), h0);
                 h1 = f.fma(FloatVector.fromArray(F, form, a1 + xb + 48), h1);
                 h2 = f.fma(FloatVector.fromArray(F, form, a2 + xb + 48), h2);
                 h3 = f.fma(FloatVector.fromArray(F, form, a3 + xb + 48), h3);
-                f = q.lanewise(LSHR, 16).selectFrom(NIBBLE_FLOATS).reinterpretAsFloats();
+                f = ((FloatVector) q.and(0xf0000).convert(I2F, 0));
                 l0 = f.fma(FloatVector.fromArray(F, form, a0 + xb + 64), l0);
                 l1 = f.fma(FloatVector.fromArray(F, form, a1 + xb + 64), l1);
                 l2 = f.fma(FloatVector.fromArray(F, form, a2 + xb + 64), l2);
                 l3 = f.fma(FloatVector.fromArray(F, form, a3 + xb + 64), l3);
-                f = q.lanewise(LSHR, 20).selectFrom(NIBBLE_FLOATS).reinterpretAsFloats();
+                f = ((FloatVector) q.and(0xf00000).convert(I2F, 0));
                 h0 = f.fma(FloatVector.fromArray(F, form, a0 + xb + 80), h0);
                 h1 = f.fma(FloatVector.fromArray(F, form, a1 + xb + 80), h1);
                 h2 = f.fma(FloatVector.fromArray(F, form, a2 + xb + 80), h2);
                 h3 = f.fma(FloatVector.fromArray(F, form, a3 + xb + 80), h3);
-                f = q.lanewise(LSHR, 24).selectFrom(NIBBLE_FLOATS).reinterpretAsFloats();
+                f = ((FloatVector) q.and(0xf000000).convert(I2F, 0));
                 l0 = f.fma(FloatVector.fromArray(F, form, a0 + xb + 96), l0);
                 l1 = f.fma(FloatVector.fromArray(F, form, a1 + xb + 96), l1);
                 l2 = f.fma(FloatVector.fromArray(F, form, a2 + xb + 96), l2);
                 l3 = f.fma(FloatVector.fromArray(F, form, a3 + xb + 96), l3);
-                f = q.lanewise(LSHR, 28).selectFrom(NIBBLE_FLOATS).reinterpretAsFloats();
+                f = ((FloatVector) q.lanewise(LSHR, 28).convert(I2F, 0));
                 h0 = f.fma(FloatVector.fromArray(F, form, a0 + xb + 112), h0);
                 h1 = f.fma(FloatVector.fromArray(F, form, a1 + xb + 112), h1);
                 h2 = f.fma(FloatVector.fromArray(F, form, a2 + xb + 112), h2);

@@ -31,7 +31,8 @@ public interface TensorFormat {
     /**
      * The activations as this format's kernels read them, computed once per vector and shared by every row
      * (ggml converts activations to a weight type's vec_dot_type the same way): x in the order in which the
-     * kernels decode weights, and per-block sums. A format with a form reads the activations only from it in
+     * kernels decode weights, each possibly times a power of two that the kernels' decoded weights undo
+     * exactly, and per-block sums. A format with a form reads the activations only from it in
      * {@link #dotRows} and {@link #dot4} (their x arguments may then be the unrounded activations).
      */
     default void activationForm(float[] x, int xOffset, int n, float[] out, int outOffset) {
@@ -39,8 +40,9 @@ public interface TensorFormat {
 
     /**
      * The {@code n} weights at {@code offset} as floats, each exactly as {@link #dequantize} gives it, in the order
-     * in which this format's {@link #activationForm} holds x (storage order when it has no form): such a row
-     * meets the form's first {@code n} floats, or the rounded x, in a plain dot product. Prompt batches decode
+     * in which this format's {@link #activationForm} holds x (storage order when it has no form), divided by the
+     * power of two by which the form scales that x: such a row meets the form's first {@code n} floats, or the
+     * rounded x, in a plain dot product, each product the same float as weight times x. Prompt batches decode
      * rows this way once and multiply them with every token ({@link WeightMatrix}).
      */
     default void dequantizeInFormOrder(MemorySegment src, long offset, float[] dst, int dstOffset, int n) {

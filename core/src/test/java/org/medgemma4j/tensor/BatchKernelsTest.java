@@ -101,17 +101,29 @@ class BatchKernelsTest {
                     }
                 }
             }
-            // prompt rows: the dequantized weights, each bit for bit, in the order the form holds x (the form of
-            // 0, 1, 2, ... tells that order)
+            // prompt rows: the dequantized weights, each bit for bit, in the order the form holds x, times the power
+            // of two by which the form scales that x (the form of 1, 1, 1, ... tells the scales, that of 0, 1, 2, ...
+            // the order), so that each product in a prompt equals the single-vector kernel's
             float[] iota = new float[cols];
+            float[] ones = new float[cols];
             for (int k = 0; k < cols; k++) {
                 iota[k] = k;
+                ones[k] = 1;
             }
             float[] order = new float[Math.max(cols, sl)];
+            float[] scale = new float[Math.max(cols, sl)];
             if (sl > 0) {
                 f.activationForm(iota, 0, cols, order, 0);
+                f.activationForm(ones, 0, cols, scale, 0);
             } else {
                 System.arraycopy(iota, 0, order, 0, cols);
+                java.util.Arrays.fill(scale, 1f);
+            }
+            for (int k = 0; k < cols; k++) {
+                assertThat(Math.getExponent(scale[k])).as("scale of form value %d", k).isBetween(-126, 127);
+                assertThat(scale[k]).as("scale of form value %d is a power of two", k)
+                        .isEqualTo(Math.scalb(1f, Math.getExponent(scale[k])));
+                order[k] /= scale[k];
             }
             float[] plain = new float[cols];
             float[] inFormOrder = new float[cols + 5];
@@ -120,7 +132,7 @@ class BatchKernelsTest {
                 f.dequantizeInFormOrder(w, i * rowBytes, inFormOrder, 5, cols);
                 for (int k = 0; k < cols; k++) {
                     assertThat(Float.floatToRawIntBits(inFormOrder[5 + k])).as("row %d value %d in form order", i, k)
-                            .isEqualTo(Float.floatToRawIntBits(plain[(int) order[k]]));
+                            .isEqualTo(Float.floatToRawIntBits(plain[(int) order[k]] / scale[k]));
                 }
             }
             WeightMatrix m = new WeightMatrix("m", type, w, rows, cols);
