@@ -1,11 +1,9 @@
 package org.medgemma4j.tensor;
 
-import static jdk.incubator.vector.VectorOperators.ASHR;
 import static jdk.incubator.vector.VectorOperators.B2I;
 import static jdk.incubator.vector.VectorOperators.I2F;
 import static jdk.incubator.vector.VectorOperators.LSHL;
 import static jdk.incubator.vector.VectorOperators.LSHR;
-import static jdk.incubator.vector.VectorOperators.XOR;
 import static jdk.incubator.vector.VectorOperators.ZERO_EXTEND_B2I;
 import static org.medgemma4j.tensor.KQuants.F;
 import static org.medgemma4j.tensor.KQuants.L;
@@ -95,11 +93,12 @@ final class Q6_KFormat implements TensorFormat {
     }
 
     /**
-     * x in the order the wide kernels meet the weights. The kernels read a half-block's 64 low-nibble bytes as
-     * 16 ints and its 32 high-bit bytes, twice, as 16 more (lanes 8-15 shifted right by 2), and merge them into
-     * 6-bit values, four per int: byte t of lane i is half-block value 64p + 32(i/8) + 4(i%8) + t, p = 0 for the
-     * low nibbles, 1 for the high ones. Each byte position t then becomes 16 floats by two shifts and one
-     * conversion, with no widening, and this puts x where those values land.
+     * x in the order the wide kernels meet the weights, scaled by {@link #BYTE_SCALE}. The kernels read a
+     * half-block's 64 low-nibble bytes as 16 ints and its 32 high-bit bytes, twice, as 16 more (lanes 8-15 shifted
+     * right by 2), and merge them into 6-bit values, four per int: byte t of lane i is half-block value
+     * 64p + 32(i/8) + 4(i%8) + t, p = 0 for the low nibbles, 1 for the high ones. Each byte position t then
+     * becomes 16 floats by a mask, one conversion and a subtraction, with no widening or shifting, and this puts
+     * x where those values land.
      */
     @Override
     public void activationForm(float[] x, int xOffset, int n, float[] out, int outOffset) {
@@ -107,11 +106,23 @@ final class Q6_KFormat implements TensorFormat {
             return;
         }
         KQuants.permuteBlocks(KERNEL_ORDER, x, xOffset, n, out, outOffset);
+        for (int j = 0; j < n; j++) {
+            out[outOffset + j] *= BYTE_SCALE[(j % 64) / 16];
+        }
     }
 
     /**
-     * dequantize's (d*sc)*(q-32) in kernel order: byte t of the merged 6-bit ints of half h, part p (low or high
-     * nibbles) lands at 128h + 64p + 16t of the block, lane i in sub-block 8h + 4p + i/4.
+     * The kernels take byte t of a lane's merged 6-bit values masked in place, not shifted down: converted, q
+     * times 256^t, less 32 times 256^t (exact), is q - 32 times 256^t, so activationForm scales the x it meets
+     * by 256^-t. Powers of two scale exactly: each product is the same float as (q - 32) times x, unless x is
+     * below 2^-102 (the scaled x then loses bits to subnormals).
+     */
+    private static final float[] BYTE_SCALE = {1f, 0x1p-8f, 0x1p-16f, 0x1p-24f};
+
+    /**
+     * dequantize's (d*sc)*(q-32) in kernel order, times 256^t to meet the scaled x: byte t of the merged 6-bit
+     * ints of half h, part p (low or high nibbles) lands at 128h + 64p + 16t of the block, lane i in sub-block
+     * 8h + 4p + i/4.
      */
     @Override
     public void dequantizeInFormOrder(MemorySegment w, long offset, float[] dst, int dstOffset, int n) {
@@ -130,16 +141,16 @@ final class Q6_KFormat implements TensorFormat {
             for (int h = 0; h < 2; h++) {
                 IntVector ql = IntVector.fromMemorySegment(KQuants.I, w, bo + 64 * h, KQuants.LE);
                 IntVector hb = (h == 0 ? HIGH_BITS0 : HIGH_BITS1).selectFrom(qh, qh2);
-                IntVector zl = ql.and(0x0F0F0F0F).or(hb.lanewise(LSHL, 4).and(0x30303030)).lanewise(XOR, 0x20202020);
-                IntVector zh = ql.lanewise(LSHR, 4).and(0x0F0F0F0F).or(hb.and(0x30303030)).lanewise(XOR, 0x20202020);
+                IntVector zl = ql.and(0x0F0F0F0F).or(hb.lanewise(LSHL, 4).and(0x30303030));
+                IntVector zh = ql.lanewise(LSHR, 4).and(0x0F0F0F0F).or(hb.and(0x30303030));
                 FloatVector sl = sv.rearrange(h == 0 ? SCALES00 : SCALES10);
                 FloatVector su = sv.rearrange(h == 0 ? SCALES01 : SCALES11);
                 int o = dstOffset + b * QK_K + 128 * h;
                 for (int t = 0; t < 4; t++) {
-                    sl.mul((FloatVector) zl.lanewise(LSHL, 26 - 8 * t).lanewise(ASHR, 26).convert(I2F, 0))
-                            .intoArray(dst, o + 16 * t);
-                    su.mul((FloatVector) zh.lanewise(LSHL, 26 - 8 * t).lanewise(ASHR, 26).convert(I2F, 0))
-                            .intoArray(dst, o + 64 + 16 * t);
+                    int mask = 0x3F << 8 * t;
+                    float bias = 32 << 8 * t;
+                    sl.mul(((FloatVector) zl.and(mask).convert(I2F, 0)).sub(bias)).intoArray(dst, o + 16 * t);
+                    su.mul(((FloatVector) zh.and(mask).convert(I2F, 0)).sub(bias)).intoArray(dst, o + 64 + 16 * t);
                 }
             }
         }
@@ -171,14 +182,15 @@ final class Q6_KFormat implements TensorFormat {
     private static final VectorShuffle<Float> SCALES11 = VectorShuffle.fromOp(F, i -> 12 + i / 4);
 
     /**
-     * The activations come in {@link #activationForm} (x in kernel order, at {@code a}). q - 32 comes out of
-     * the merged 6-bit values with no subtraction: flipping bit 5 of every byte makes each value q - 32 in
-     * 6-bit two's complement, which a left shift and an arithmetic right shift sign-extend. Each weight then
-     * costs two shifts, a conversion and one FMA, and each part of a half-block is scaled once (lane i of a
-     * part is in its sub-block i/4). Taking the -32 out through the sub-block sums of x instead (as llama.cpp
-     * does, in integers) saved the shifts but doubled the float rounding error by cancellation. The final lane
-     * sums are written out: a helper call here came after C2's node-count inlining cutoff, stayed a call,
-     * and the accumulators were boxed on every pass of the loop (2x slower).
+     * The activations come in {@link #activationForm} (x in kernel order, at {@code a}, byte t's scaled by
+     * 256^-t). Byte t of the merged 6-bit values, masked in place and converted, is q times 256^t; subtracting 32
+     * times 256^t gives (q - 32) times 256^t exactly. Each 16 weights then cost a mask, a conversion, a
+     * subtraction (on the adder pipes) and one FMA, and each part of a half-block is scaled once (lane i of a
+     * part is in its sub-block i/4). Sign-extending q - 32 by two shifts (bit 5 flipped first) took 1.17x as
+     * long (81 against 69 cycles per block, one core). Taking the -32 out through the sub-block sums of x
+     * instead (as llama.cpp does, in integers) saved the subtraction but doubled the float rounding error by
+     * cancellation. The final lane sums are written out: a helper call here came after C2's node-count inlining
+     * cutoff, stayed a call, and the accumulators were boxed on every pass of the loop (2x slower).
      */
     private static float dotWide(MemorySegment w, long offset, float[] a, int aOff, int n) {
         FloatVector lo = FloatVector.zero(F);
@@ -194,36 +206,36 @@ final class Q6_KFormat implements TensorFormat {
             {
                 IntVector ql = IntVector.fromMemorySegment(KQuants.I, w, bo, KQuants.LE);
                 IntVector hb = HIGH_BITS0.selectFrom(qh, qh2);
-                IntVector zl = ql.and(0x0F0F0F0F).or(hb.lanewise(LSHL, 4).and(0x30303030)).lanewise(XOR, 0x20202020);
-                IntVector zh = ql.lanewise(LSHR, 4).and(0x0F0F0F0F).or(hb.and(0x30303030)).lanewise(XOR, 0x20202020);
+                IntVector zl = ql.and(0x0F0F0F0F).or(hb.lanewise(LSHL, 4).and(0x30303030));
+                IntVector zh = ql.lanewise(LSHR, 4).and(0x0F0F0F0F).or(hb.and(0x30303030));
                 FloatVector sl = sv.rearrange(SCALES00);
                 FloatVector su = sv.rearrange(SCALES01);
-                FloatVector l = ((FloatVector) zl.lanewise(LSHL, 26).lanewise(ASHR, 26).convert(I2F, 0)).mul(FloatVector.fromArray(F, a, xb));
-                FloatVector u = ((FloatVector) zh.lanewise(LSHL, 26).lanewise(ASHR, 26).convert(I2F, 0)).mul(FloatVector.fromArray(F, a, xb + 64));
-                l = ((FloatVector) zl.lanewise(LSHL, 18).lanewise(ASHR, 26).convert(I2F, 0)).fma(FloatVector.fromArray(F, a, xb + 16), l);
-                u = ((FloatVector) zh.lanewise(LSHL, 18).lanewise(ASHR, 26).convert(I2F, 0)).fma(FloatVector.fromArray(F, a, xb + 80), u);
-                l = ((FloatVector) zl.lanewise(LSHL, 10).lanewise(ASHR, 26).convert(I2F, 0)).fma(FloatVector.fromArray(F, a, xb + 32), l);
-                u = ((FloatVector) zh.lanewise(LSHL, 10).lanewise(ASHR, 26).convert(I2F, 0)).fma(FloatVector.fromArray(F, a, xb + 96), u);
-                l = ((FloatVector) zl.lanewise(LSHL, 2).lanewise(ASHR, 26).convert(I2F, 0)).fma(FloatVector.fromArray(F, a, xb + 48), l);
-                u = ((FloatVector) zh.lanewise(LSHL, 2).lanewise(ASHR, 26).convert(I2F, 0)).fma(FloatVector.fromArray(F, a, xb + 112), u);
+                FloatVector l = ((FloatVector) zl.and(0x3f).convert(I2F, 0)).sub(32f).mul(FloatVector.fromArray(F, a, xb));
+                FloatVector u = ((FloatVector) zh.and(0x3f).convert(I2F, 0)).sub(32f).mul(FloatVector.fromArray(F, a, xb + 64));
+                l = ((FloatVector) zl.and(0x3f00).convert(I2F, 0)).sub(8192f).fma(FloatVector.fromArray(F, a, xb + 16), l);
+                u = ((FloatVector) zh.and(0x3f00).convert(I2F, 0)).sub(8192f).fma(FloatVector.fromArray(F, a, xb + 80), u);
+                l = ((FloatVector) zl.and(0x3f0000).convert(I2F, 0)).sub(2097152f).fma(FloatVector.fromArray(F, a, xb + 32), l);
+                u = ((FloatVector) zh.and(0x3f0000).convert(I2F, 0)).sub(2097152f).fma(FloatVector.fromArray(F, a, xb + 96), u);
+                l = ((FloatVector) zl.and(0x3f000000).convert(I2F, 0)).sub(536870912f).fma(FloatVector.fromArray(F, a, xb + 48), l);
+                u = ((FloatVector) zh.and(0x3f000000).convert(I2F, 0)).sub(536870912f).fma(FloatVector.fromArray(F, a, xb + 112), u);
                 lo = l.fma(sl, lo);
                 hi = u.fma(su, hi);
             }
             {
                 IntVector ql = IntVector.fromMemorySegment(KQuants.I, w, bo + 64, KQuants.LE);
                 IntVector hb = HIGH_BITS1.selectFrom(qh, qh2);
-                IntVector zl = ql.and(0x0F0F0F0F).or(hb.lanewise(LSHL, 4).and(0x30303030)).lanewise(XOR, 0x20202020);
-                IntVector zh = ql.lanewise(LSHR, 4).and(0x0F0F0F0F).or(hb.and(0x30303030)).lanewise(XOR, 0x20202020);
+                IntVector zl = ql.and(0x0F0F0F0F).or(hb.lanewise(LSHL, 4).and(0x30303030));
+                IntVector zh = ql.lanewise(LSHR, 4).and(0x0F0F0F0F).or(hb.and(0x30303030));
                 FloatVector sl = sv.rearrange(SCALES10);
                 FloatVector su = sv.rearrange(SCALES11);
-                FloatVector l = ((FloatVector) zl.lanewise(LSHL, 26).lanewise(ASHR, 26).convert(I2F, 0)).mul(FloatVector.fromArray(F, a, xb + 128));
-                FloatVector u = ((FloatVector) zh.lanewise(LSHL, 26).lanewise(ASHR, 26).convert(I2F, 0)).mul(FloatVector.fromArray(F, a, xb + 192));
-                l = ((FloatVector) zl.lanewise(LSHL, 18).lanewise(ASHR, 26).convert(I2F, 0)).fma(FloatVector.fromArray(F, a, xb + 144), l);
-                u = ((FloatVector) zh.lanewise(LSHL, 18).lanewise(ASHR, 26).convert(I2F, 0)).fma(FloatVector.fromArray(F, a, xb + 208), u);
-                l = ((FloatVector) zl.lanewise(LSHL, 10).lanewise(ASHR, 26).convert(I2F, 0)).fma(FloatVector.fromArray(F, a, xb + 160), l);
-                u = ((FloatVector) zh.lanewise(LSHL, 10).lanewise(ASHR, 26).convert(I2F, 0)).fma(FloatVector.fromArray(F, a, xb + 224), u);
-                l = ((FloatVector) zl.lanewise(LSHL, 2).lanewise(ASHR, 26).convert(I2F, 0)).fma(FloatVector.fromArray(F, a, xb + 176), l);
-                u = ((FloatVector) zh.lanewise(LSHL, 2).lanewise(ASHR, 26).convert(I2F, 0)).fma(FloatVector.fromArray(F, a, xb + 240), u);
+                FloatVector l = ((FloatVector) zl.and(0x3f).convert(I2F, 0)).sub(32f).mul(FloatVector.fromArray(F, a, xb + 128));
+                FloatVector u = ((FloatVector) zh.and(0x3f).convert(I2F, 0)).sub(32f).mul(FloatVector.fromArray(F, a, xb + 192));
+                l = ((FloatVector) zl.and(0x3f00).convert(I2F, 0)).sub(8192f).fma(FloatVector.fromArray(F, a, xb + 144), l);
+                u = ((FloatVector) zh.and(0x3f00).convert(I2F, 0)).sub(8192f).fma(FloatVector.fromArray(F, a, xb + 208), u);
+                l = ((FloatVector) zl.and(0x3f0000).convert(I2F, 0)).sub(2097152f).fma(FloatVector.fromArray(F, a, xb + 160), l);
+                u = ((FloatVector) zh.and(0x3f0000).convert(I2F, 0)).sub(2097152f).fma(FloatVector.fromArray(F, a, xb + 224), u);
+                l = ((FloatVector) zl.and(0x3f000000).convert(I2F, 0)).sub(536870912f).fma(FloatVector.fromArray(F, a, xb + 176), l);
+                u = ((FloatVector) zh.and(0x3f000000).convert(I2F, 0)).sub(536870912f).fma(FloatVector.fromArray(F, a, xb + 240), u);
                 lo = l.fma(sl, lo);
                 hi = u.fma(su, hi);
             }
@@ -276,34 +288,34 @@ final class Q6_KFormat implements TensorFormat {
             {
                 IntVector ql = IntVector.fromMemorySegment(KQuants.I, w, bo, KQuants.LE);
                 IntVector hb = HIGH_BITS0.selectFrom(qh, qh2);
-                IntVector zl = ql.and(0x0F0F0F0F).or(hb.lanewise(LSHL, 4).and(0x30303030)).lanewise(XOR, 0x20202020);
-                IntVector zh = ql.lanewise(LSHR, 4).and(0x0F0F0F0F).or(hb.and(0x30303030)).lanewise(XOR, 0x20202020);
+                IntVector zl = ql.and(0x0F0F0F0F).or(hb.lanewise(LSHL, 4).and(0x30303030));
+                IntVector zh = ql.lanewise(LSHR, 4).and(0x0F0F0F0F).or(hb.and(0x30303030));
                 FloatVector sl = sv.rearrange(SCALES00);
                 FloatVector su = sv.rearrange(SCALES01);
-                FloatVector fl = ((FloatVector) zl.lanewise(LSHL, 26).lanewise(ASHR, 26).convert(I2F, 0));
+                FloatVector fl = ((FloatVector) zl.and(0x3f).convert(I2F, 0)).sub(32f);
                 FloatVector l0 = fl.mul(FloatVector.fromArray(F, form, a0 + xb));
                 FloatVector l1 = fl.mul(FloatVector.fromArray(F, form, a1 + xb));
-                fl = ((FloatVector) zl.lanewise(LSHL, 18).lanewise(ASHR, 26).convert(I2F, 0));
+                fl = ((FloatVector) zl.and(0x3f00).convert(I2F, 0)).sub(8192f);
                 l0 = fl.fma(FloatVector.fromArray(F, form, a0 + xb + 16), l0);
                 l1 = fl.fma(FloatVector.fromArray(F, form, a1 + xb + 16), l1);
-                fl = ((FloatVector) zl.lanewise(LSHL, 10).lanewise(ASHR, 26).convert(I2F, 0));
+                fl = ((FloatVector) zl.and(0x3f0000).convert(I2F, 0)).sub(2097152f);
                 l0 = fl.fma(FloatVector.fromArray(F, form, a0 + xb + 32), l0);
                 l1 = fl.fma(FloatVector.fromArray(F, form, a1 + xb + 32), l1);
-                fl = ((FloatVector) zl.lanewise(LSHL, 2).lanewise(ASHR, 26).convert(I2F, 0));
+                fl = ((FloatVector) zl.and(0x3f000000).convert(I2F, 0)).sub(536870912f);
                 l0 = fl.fma(FloatVector.fromArray(F, form, a0 + xb + 48), l0);
                 l1 = fl.fma(FloatVector.fromArray(F, form, a1 + xb + 48), l1);
                 lo0 = l0.fma(sl, lo0);
                 lo1 = l1.fma(sl, lo1);
-                FloatVector fu = ((FloatVector) zh.lanewise(LSHL, 26).lanewise(ASHR, 26).convert(I2F, 0));
+                FloatVector fu = ((FloatVector) zh.and(0x3f).convert(I2F, 0)).sub(32f);
                 FloatVector u0 = fu.mul(FloatVector.fromArray(F, form, a0 + xb + 64));
                 FloatVector u1 = fu.mul(FloatVector.fromArray(F, form, a1 + xb + 64));
-                fu = ((FloatVector) zh.lanewise(LSHL, 18).lanewise(ASHR, 26).convert(I2F, 0));
+                fu = ((FloatVector) zh.and(0x3f00).convert(I2F, 0)).sub(8192f);
                 u0 = fu.fma(FloatVector.fromArray(F, form, a0 + xb + 80), u0);
                 u1 = fu.fma(FloatVector.fromArray(F, form, a1 + xb + 80), u1);
-                fu = ((FloatVector) zh.lanewise(LSHL, 10).lanewise(ASHR, 26).convert(I2F, 0));
+                fu = ((FloatVector) zh.and(0x3f0000).convert(I2F, 0)).sub(2097152f);
                 u0 = fu.fma(FloatVector.fromArray(F, form, a0 + xb + 96), u0);
                 u1 = fu.fma(FloatVector.fromArray(F, form, a1 + xb + 96), u1);
-                fu = ((FloatVector) zh.lanewise(LSHL, 2).lanewise(ASHR, 26).convert(I2F, 0));
+                fu = ((FloatVector) zh.and(0x3f000000).convert(I2F, 0)).sub(536870912f);
                 u0 = fu.fma(FloatVector.fromArray(F, form, a0 + xb + 112), u0);
                 u1 = fu.fma(FloatVector.fromArray(F, form, a1 + xb + 112), u1);
                 hi0 = u0.fma(su, hi0);
@@ -312,34 +324,34 @@ final class Q6_KFormat implements TensorFormat {
             {
                 IntVector ql = IntVector.fromMemorySegment(KQuants.I, w, bo + 64, KQuants.LE);
                 IntVector hb = HIGH_BITS1.selectFrom(qh, qh2);
-                IntVector zl = ql.and(0x0F0F0F0F).or(hb.lanewise(LSHL, 4).and(0x30303030)).lanewise(XOR, 0x20202020);
-                IntVector zh = ql.lanewise(LSHR, 4).and(0x0F0F0F0F).or(hb.and(0x30303030)).lanewise(XOR, 0x20202020);
+                IntVector zl = ql.and(0x0F0F0F0F).or(hb.lanewise(LSHL, 4).and(0x30303030));
+                IntVector zh = ql.lanewise(LSHR, 4).and(0x0F0F0F0F).or(hb.and(0x30303030));
                 FloatVector sl = sv.rearrange(SCALES10);
                 FloatVector su = sv.rearrange(SCALES11);
-                FloatVector fl = ((FloatVector) zl.lanewise(LSHL, 26).lanewise(ASHR, 26).convert(I2F, 0));
+                FloatVector fl = ((FloatVector) zl.and(0x3f).convert(I2F, 0)).sub(32f);
                 FloatVector l0 = fl.mul(FloatVector.fromArray(F, form, a0 + xb + 128));
                 FloatVector l1 = fl.mul(FloatVector.fromArray(F, form, a1 + xb + 128));
-                fl = ((FloatVector) zl.lanewise(LSHL, 18).lanewise(ASHR, 26).convert(I2F, 0));
+                fl = ((FloatVector) zl.and(0x3f00).convert(I2F, 0)).sub(8192f);
                 l0 = fl.fma(FloatVector.fromArray(F, form, a0 + xb + 144), l0);
                 l1 = fl.fma(FloatVector.fromArray(F, form, a1 + xb + 144), l1);
-                fl = ((FloatVector) zl.lanewise(LSHL, 10).lanewise(ASHR, 26).convert(I2F, 0));
+                fl = ((FloatVector) zl.and(0x3f0000).convert(I2F, 0)).sub(2097152f);
                 l0 = fl.fma(FloatVector.fromArray(F, form, a0 + xb + 160), l0);
                 l1 = fl.fma(FloatVector.fromArray(F, form, a1 + xb + 160), l1);
-                fl = ((FloatVector) zl.lanewise(LSHL, 2).lanewise(ASHR, 26).convert(I2F, 0));
+                fl = ((FloatVector) zl.and(0x3f000000).convert(I2F, 0)).sub(536870912f);
                 l0 = fl.fma(FloatVector.fromArray(F, form, a0 + xb + 176), l0);
                 l1 = fl.fma(FloatVector.fromArray(F, form, a1 + xb + 176), l1);
                 lo0 = l0.fma(sl, lo0);
                 lo1 = l1.fma(sl, lo1);
-                FloatVector fu = ((FloatVector) zh.lanewise(LSHL, 26).lanewise(ASHR, 26).convert(I2F, 0));
+                FloatVector fu = ((FloatVector) zh.and(0x3f).convert(I2F, 0)).sub(32f);
                 FloatVector u0 = fu.mul(FloatVector.fromArray(F, form, a0 + xb + 192));
                 FloatVector u1 = fu.mul(FloatVector.fromArray(F, form, a1 + xb + 192));
-                fu = ((FloatVector) zh.lanewise(LSHL, 18).lanewise(ASHR, 26).convert(I2F, 0));
+                fu = ((FloatVector) zh.and(0x3f00).convert(I2F, 0)).sub(8192f);
                 u0 = fu.fma(FloatVector.fromArray(F, form, a0 + xb + 208), u0);
                 u1 = fu.fma(FloatVector.fromArray(F, form, a1 + xb + 208), u1);
-                fu = ((FloatVector) zh.lanewise(LSHL, 10).lanewise(ASHR, 26).convert(I2F, 0));
+                fu = ((FloatVector) zh.and(0x3f0000).convert(I2F, 0)).sub(2097152f);
                 u0 = fu.fma(FloatVector.fromArray(F, form, a0 + xb + 224), u0);
                 u1 = fu.fma(FloatVector.fromArray(F, form, a1 + xb + 224), u1);
-                fu = ((FloatVector) zh.lanewise(LSHL, 2).lanewise(ASHR, 26).convert(I2F, 0));
+                fu = ((FloatVector) zh.and(0x3f000000).convert(I2F, 0)).sub(536870912f);
                 u0 = fu.fma(FloatVector.fromArray(F, form, a0 + xb + 240), u0);
                 u1 = fu.fma(FloatVector.fromArray(F, form, a1 + xb + 240), u1);
                 hi0 = u0.fma(su, hi0);
