@@ -19,6 +19,8 @@ import org.medgemma4j.retrieval.LuceneIndex;
 import org.medgemma4j.retrieval.RelevanceFloor;
 import org.medgemma4j.retrieval.Retriever;
 import org.medgemma4j.server.KeepAlive;
+import org.medgemma4j.privacy.audit.AnswerAudit;
+import org.medgemma4j.privacy.audit.AuditLog;
 import org.medgemma4j.server.MedgemmaServer;
 import org.medgemma4j.server.ModelLibrary;
 import org.medgemma4j.server.Origins;
@@ -106,8 +108,15 @@ final class ServeCommand implements Callable<Integer> {
     String imageUrlLimit;
 
     @Option(names = "--deid", description = "de-identify prompts and answers (names, dates, places, numbers) before "
-            + "anything is logged (with --log-text)")
+            + "anything is logged (with --log-text or --audit-text)")
     boolean deid;
+
+    @Option(names = "--audit", paramLabel = "FILE", description = "append a JSON line per answer, on every API: model "
+            + "SHA-256, settings, seed, prompt and answer hashes (as run --audit)")
+    Path audit;
+
+    @Option(names = "--audit-text", description = "also write each prompt and answer into the audit log (de-identified under --deid)")
+    boolean auditText;
 
     @Option(names = "--log-text", description = "log prompts and answers (off by default: medical text may identify patients)")
     boolean logText;
@@ -147,6 +156,9 @@ final class ServeCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         if (threads < 1) {
             throw new IllegalArgumentException("--threads must be at least 1");
+        }
+        if (auditText && audit == null) {
+            throw new IllegalArgumentException("--audit-text needs --audit FILE");
         }
         boolean loopback = host.equals("127.0.0.1") || host.equals("localhost") || host.equals("::1");
         if (!loopback && apiKey == null) {
@@ -190,14 +202,17 @@ final class ServeCommand implements Callable<Integer> {
             library.withMmproj(named.values().iterator().next(), mmproj);
         }
         long urlLimit = imageUrlLimit == null ? 0 : MemoryGuard.parseSize(imageUrlLimit);
-        ServerConfig config = new ServerConfig(named.isEmpty() ? "" : named.keySet().iterator().next(), host, port, parallel,
-                ctx, batch, queue, apiKey, maxBody, logText, Origins.withDefaults(origins),
-                deid ? DeidScrubber.standard() : UnaryOperator.identity(), urlLimit);
+        UnaryOperator<String> scrubber = deid ? DeidScrubber.standard() : UnaryOperator.identity();
         MedgemmaServer.PoolOptions pool = new MedgemmaServer.PoolOptions(threads, limit.budget(), limit.source(), keep,
                 List.copyOf(named.keySet()), HfClient.fromEnvironment());
-        try (LuceneIndex idx = index == null ? null : LuceneIndex.open(index);
+        // the audit writer outlives the server (closed after it), so an answer that ends while it stops is still recorded
+        try (ServeAudit answers = audit == null ? null : new ServeAudit(new AnswerAudit(new AuditLog(audit), auditText, deid,
+                     scrubber, ModelStore.fromEnvironment().home()), spec.commandLine().getErr());
+             LuceneIndex idx = index == null ? null : LuceneIndex.open(index);
              EmbeddingModel embedModel = embedding.open();
-             MedgemmaServer server = MedgemmaServer.start(library, pool, config, idx == null ? null
+             MedgemmaServer server = MedgemmaServer.start(library, pool, new ServerConfig(
+                     named.isEmpty() ? "" : named.keySet().iterator().next(), host, port, parallel, ctx, batch, queue, apiKey,
+                     maxBody, logText, Origins.withDefaults(origins), scrubber, urlLimit, answers), idx == null ? null
                      : new GroundedAnswerer(askRetriever(idx, embedding.embedder(embedModel)), RelevanceFloor.DEFAULT, 5),
                      embedModel, embedModel == null ? null : embeddingName())) {
             String what = named.isEmpty()

@@ -38,15 +38,17 @@ final class Engine {
     private final boolean logText;
     private final UnaryOperator<String> logScrubber;
     private final ImageEncoder images;
+    private final AnswerListener answers;
 
     Engine(LoadedModel model, ModelCard card, Scheduler scheduler, boolean logText, UnaryOperator<String> logScrubber,
-           ImageEncoder images) {
+           ImageEncoder images, AnswerListener answers) {
         this.model = model;
         this.card = card;
         this.scheduler = scheduler;
         this.logText = logText;
         this.logScrubber = logScrubber;
         this.images = images;
+        this.answers = answers;
     }
 
     /** A prompt's tokens and the images in it (at their positions). */
@@ -152,10 +154,26 @@ final class Engine {
         int max = options.maxTokens() < 0 ? room : Math.min(options.maxTokens(), room);
         GenerationOptions bounded = options.withMaxTokens(max);
         if (logText) {
-            LOG.log(System.Logger.Level.INFO, "prompt: " + logScrubber.apply(model.tokenizer().decode(
-                    java.util.Arrays.stream(prompt).filter(t -> t >= 0).toArray())) + " (" + request.images().size() + " images)");
+            LOG.log(System.Logger.Level.INFO, "prompt: " + logScrubber.apply(promptText(prompt)) + " ("
+                    + request.images().size() + " images)");
         }
         return scheduler.submit(prompt, request.images(), bounded);
+    }
+
+    /** The prompt's text as the model read it, image positions left out. */
+    private String promptText(int[] prompt) {
+        return model.tokenizer().decode(java.util.Arrays.stream(prompt).filter(t -> t >= 0).toArray());
+    }
+
+    private void tellListener(Job job, GenerationResult result) {
+        if (answers == null) {
+            return;
+        }
+        try {
+            answers.answered(model, promptText(job.prompt()), job.images().size(), job.options(), result);
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.ERROR, "the answer listener failed: " + e, e);
+        }
     }
 
     /**
@@ -191,6 +209,7 @@ final class Engine {
                         if (logText) {
                             LOG.log(System.Logger.Level.INFO, "answer: " + logScrubber.apply(d.result().text()));
                         }
+                        tellListener(job, d.result());
                         return d.result();
                     }
                     case Job.Failed f -> {

@@ -108,7 +108,7 @@ public final class MedgemmaServer implements AutoCloseable {
         Metrics metrics = new Metrics();
         ModelPool pool = new ModelPool(library, new ModelPool.Settings(config.parallel(), config.contextLength(),
                 config.batchSize(), config.queue(), options.threads(), config.logText(), config.logScrubber(), options.memoryBudget(),
-                options.budgetSource(), options.keepAlive()), metrics, opener);
+                options.budgetSource(), options.keepAlive(), config.answers()), metrics, opener);
         try {
             for (String name : options.preload()) {
                 pool.preload(name);

@@ -35,7 +35,8 @@ final class ModelPool implements AutoCloseable {
 
     /** How every model is run. */
     record Settings(int parallel, int contextLength, int batchSize, int queue, int threads, boolean logText,
-                    UnaryOperator<String> logScrubber, long budget, String budgetSource, Duration defaultKeepAlive) {
+                    UnaryOperator<String> logScrubber, long budget, String budgetSource, Duration defaultKeepAlive,
+                    AnswerListener answers) {
     }
 
     /** Opens a model's weights; a model handed in by the caller is not closed with its scheduler. */
@@ -336,7 +337,7 @@ final class ModelPool implements AutoCloseable {
             Scheduler scheduler = new Scheduler(model, settings.parallel(), settings.contextLength(),
                     Math.max(settings.batchSize(), images.tokensPerImage()), settings.queue(), metrics);
             Engine engine = new Engine(model, new ModelCard(l.name, model), scheduler, settings.logText(),
-                    settings.logScrubber(), images);
+                    settings.logScrubber(), images, settings.answers());
             synchronized (this) {
                 l.model = model;
                 l.scheduler = scheduler;

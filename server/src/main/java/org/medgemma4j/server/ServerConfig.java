@@ -18,10 +18,19 @@ import java.util.function.UnaryOperator;
  *                     de-identifier, so no patient's details reach the log even when text logging is on
  * @param imageUrlLimit largest image fetched from an http(s) URL in an OpenAI image_url part; 0 (the default)
  *                     takes data URIs only (serve --allow-image-urls)
+ * @param answers      hears of every completed answer (serve --audit), or null
  */
 public record ServerConfig(String modelName, String host, int port, int parallel, int contextLength, int batchSize,
                            int queue, String apiKey, int maxBodyBytes, boolean logText, Origins origins,
-                           UnaryOperator<String> logScrubber, long imageUrlLimit) {
+                           UnaryOperator<String> logScrubber, long imageUrlLimit, AnswerListener answers) {
+
+    /** As the canonical constructor, with no answer listener. */
+    public ServerConfig(String modelName, String host, int port, int parallel, int contextLength, int batchSize,
+                        int queue, String apiKey, int maxBodyBytes, boolean logText, Origins origins,
+                        UnaryOperator<String> logScrubber, long imageUrlLimit) {
+        this(modelName, host, port, parallel, contextLength, batchSize, queue, apiKey, maxBodyBytes, logText, origins,
+                logScrubber, imageUrlLimit, null);
+    }
 
     /** A configuration whose logged text (with logText) is not scrubbed and that takes images as data URIs only. */
     public ServerConfig(String modelName, String host, int port, int parallel, int contextLength, int batchSize,
