@@ -30,9 +30,8 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = {"-t", "--threads"}, paramLabel = "T", description = "compute threads (default: all cores, ${DEFAULT-VALUE})")
     int threads = Runtime.getRuntime().availableProcessors();
 
-    @Option(names = {"-ngl", "--n-gpu-layers", "--gpu-layers"}, paramLabel = "N",
-            description = "accepted as llama-bench takes it; ignored with a note (no GPU path yet)")
-    Integer gpuLayers;
+    @Mixin
+    GpuLayers gpuLayers = new GpuLayers();
 
     @Option(names = {"-r", "--repetitions"}, paramLabel = "R", description = "repetitions; the median is reported (default ${DEFAULT-VALUE})")
     int reps = 3;
@@ -50,7 +49,7 @@ final class BenchCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        GpuLayers.note(gpuLayers, err);
+        gpuLayers.note(err);
         SpeedBench.Result r = SpeedBench.run(ModelResolver.fromEnvironment().resolve(model), threads, prompt, gen, reps, !noWarmup, line -> {
             err.println(line);
             err.flush();

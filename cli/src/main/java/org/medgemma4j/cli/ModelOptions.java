@@ -23,9 +23,8 @@ final class ModelOptions {
                     + "(default: `medgemma config default-model`, or the only model pulled)")
     String model;
 
-    @Option(names = {"-ngl", "--n-gpu-layers", "--gpu-layers"}, paramLabel = "N",
-            description = "accepted as llama.cpp takes it; medgemma4j computes on the CPU (no GPU path yet), so it is ignored with a note")
-    Integer gpuLayers;
+    @Mixin
+    GpuLayers gpuLayers = new GpuLayers();
 
     @Option(names = "--max-memory", paramLabel = "SIZE",
             description = "memory this run may use, e.g. 8G (default: MEDGEMMA_MAX_MEMORY, else what is available); "
@@ -55,7 +54,7 @@ final class ModelOptions {
         if (threads < 1) {
             throw new IllegalArgumentException("--threads must be at least 1");
         }
-        GpuLayers.note(gpuLayers, err);
+        gpuLayers.note(err);
         Path file = ModelResolver.fromEnvironment().resolve(reference());
         LoadedModel m = LoadedModel.open(file, threads);
         PrecisionGuard.check(m.model().file()).ifPresent(w -> err.println("warning: " + w));

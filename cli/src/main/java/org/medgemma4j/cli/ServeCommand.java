@@ -55,9 +55,8 @@ final class ServeCommand implements Callable<Integer> {
                     + "negative for ever (default: OLLAMA_KEEP_ALIVE, else 5m; -m models stay until told otherwise)")
     String keepAlive;
 
-    @Option(names = {"-ngl", "--n-gpu-layers", "--gpu-layers"}, paramLabel = "N",
-            description = "accepted as llama.cpp takes it; ignored with a note (no GPU path yet)")
-    Integer gpuLayers;
+    @Mixin
+    GpuLayers gpuLayers = new GpuLayers();
 
     @Option(names = "--max-memory", paramLabel = "SIZE",
             description = "memory the loaded models may hold together, e.g. 8G (default: MEDGEMMA_MAX_MEMORY, else what is "
@@ -164,7 +163,7 @@ final class ServeCommand implements Callable<Integer> {
         if (!loopback && apiKey == null) {
             spec.commandLine().getErr().println("medgemma: warning: serving on " + host + " without --api-key: anyone who can reach it can use it");
         }
-        GpuLayers.note(gpuLayers, spec.commandLine().getErr());
+        gpuLayers.note(spec.commandLine().getErr());
         MemoryLimit limit = MemoryLimit.of(maxMemory);
         Duration keep = keepAlive == null || keepAlive.isBlank() ? Duration.ofMinutes(5) : KeepAlive.parse(keepAlive);
         ModelLibrary library;
