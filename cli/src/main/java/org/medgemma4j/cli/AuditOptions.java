@@ -29,10 +29,23 @@ final class AuditOptions {
 
     private AnswerAudit answers;
 
-    /** Checks the options before the model loads, so a mistake costs nothing. */
+    /** Checks the options (and that the audit file can be written) before the model loads, so a mistake costs nothing. */
     void validate() {
         if (auditText && audit == null) {
             throw new IllegalArgumentException("--audit-text needs --audit FILE");
+        }
+        if (audit != null) {
+            checkWritable(audit);
+        }
+    }
+
+    /** A clear error naming the file when --audit FILE cannot be appended to. */
+    static void checkWritable(Path audit) {
+        try {
+            new AuditLog(audit).checkWritable();
+        } catch (IOException | SecurityException e) {
+            throw new IllegalArgumentException("--audit " + audit + ": cannot write there ("
+                    + (e instanceof java.nio.file.AccessDeniedException ? "permission denied" : e.getMessage()) + ")");
         }
     }
 

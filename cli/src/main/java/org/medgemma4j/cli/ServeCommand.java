@@ -159,6 +159,9 @@ final class ServeCommand implements Callable<Integer> {
         if (auditText && audit == null) {
             throw new IllegalArgumentException("--audit-text needs --audit FILE");
         }
+        if (audit != null) {
+            AuditOptions.checkWritable(audit);
+        }
         boolean loopback = host.equals("127.0.0.1") || host.equals("localhost") || host.equals("::1");
         if (!loopback && apiKey == null) {
             spec.commandLine().getErr().println("medgemma: warning: serving on " + host + " without --api-key: anyone who can reach it can use it");

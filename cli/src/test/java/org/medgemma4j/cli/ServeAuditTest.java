@@ -118,6 +118,23 @@ class ServeAuditTest {
     }
 
     @Test
+    void anAuditFileThatCannotBeWrittenIsRefusedBeforeAnythingLoads() throws Exception {
+        Path folder = Files.createDirectories(tmp.resolve("a-folder"));
+        for (String command : List.of("serve", "run")) {
+            CliRun run = command.equals("serve")
+                    ? CliRun.of("serve", "-m", "whatever.gguf", "--audit", folder.toString())
+                    : CliRun.of("run", "-m", "whatever.gguf", "--audit", folder.toString(), "hi");
+            assertThat(run.exitCode()).as(command).isEqualTo(1);
+            // the file check comes first: the missing model is never reached
+            assertThat(run.err()).as(command).contains("--audit " + folder).contains("is a folder").doesNotContain("whatever.gguf");
+        }
+        Path fresh = tmp.resolve("new/dir/audit.jsonl");
+        CliRun run = CliRun.of("run", "-m", tmp.resolve("missing.gguf").toString(), "--audit", fresh.toString(), "hi");
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(fresh).exists().isEmptyFile(); // created, nothing written: the run failed on its model
+    }
+
+    @Test
     void auditTextNeedsAnAuditFile() {
         CliRun run = CliRun.of("serve", "-m", "whatever.gguf", "--audit-text");
         assertThat(run.exitCode()).isEqualTo(1);

@@ -27,6 +27,21 @@ public final class AuditLog {
         return file;
     }
 
+    /**
+     * Creates the file (and its folder) if it is missing and checks that lines can be appended, writing nothing:
+     * called before a model loads or a server starts, so a wrong path fails at once, not after the first answer.
+     */
+    public void checkWritable() throws IOException {
+        if (Files.isDirectory(file)) {
+            throw new IOException(file + " is a folder, not an audit file");
+        }
+        Path parent = file.toAbsolutePath().getParent();
+        if (parent != null) {
+            Files.createDirectories(parent);
+        }
+        Files.write(file, new byte[0], StandardOpenOption.CREATE, StandardOpenOption.APPEND, StandardOpenOption.WRITE);
+    }
+
     /** Appends one record as one line. */
     public synchronized void append(Map<String, Object> record) throws IOException {
         Path parent = file.toAbsolutePath().getParent();
