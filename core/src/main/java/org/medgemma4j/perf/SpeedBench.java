@@ -62,7 +62,7 @@ public final class SpeedBench {
                     gen, decodeMedian(), decode.length, min(decode), max(decode),
                     warmupPrefill > 0
                             ? String.format(Locale.ROOT, "warm-up (untimed above): prefill %.2f tok/s, cold%n", warmupPrefill)
-                            : "no warm-up: the first repetition ran cold\n");
+                            : "no warm-up: the first repetition ran cold" + System.lineSeparator());
         }
     }
 
