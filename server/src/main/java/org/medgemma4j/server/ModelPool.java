@@ -335,7 +335,7 @@ final class ModelPool implements AutoCloseable {
             images = ImageEncoder.open(library, l.name, l.path, model, settings.threads());
             // an image goes through the text model in one pass: the batch holds at least one image
             Scheduler scheduler = new Scheduler(model, settings.parallel(), settings.contextLength(),
-                    Math.max(settings.batchSize(), images.tokensPerImage()), settings.queue(), metrics);
+                    Math.max(settings.batchSize(), images.tokensPerImage()), settings.queue(), metrics, metrics.gauges(l.name));
             Engine engine = new Engine(model, new ModelCard(l.name, model), scheduler, settings.logText(),
                     settings.logScrubber(), images, settings.answers());
             synchronized (this) {
@@ -367,6 +367,7 @@ final class ModelPool implements AutoCloseable {
 
     private void close(Loaded l) {
         l.scheduler.close();
+        metrics.forget(l.name, l.scheduler.gauges());
         l.images.close();
         if (opener.owns()) {
             l.model.close();

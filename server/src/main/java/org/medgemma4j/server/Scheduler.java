@@ -33,6 +33,7 @@ final class Scheduler implements AutoCloseable {
     /** Requests taken and not yet ended: at most one per slot plus the queue's capacity. */
     private final AtomicInteger outstanding = new AtomicInteger();
     private final Metrics metrics;
+    private final Metrics.ModelGauges gauges;
     private final Thread thread;
     private volatile boolean running = true;
     private long tick;
@@ -44,7 +45,8 @@ final class Scheduler implements AutoCloseable {
     private final Slot[] fed;
     private long cacheBytes;
 
-    Scheduler(LoadedModel model, int parallel, int contextLength, int batchSize, int queueCapacity, Metrics metrics) {
+    Scheduler(LoadedModel model, int parallel, int contextLength, int batchSize, int queueCapacity, Metrics metrics,
+              Metrics.ModelGauges gauges) {
         int batch = Math.max(batchSize, parallel);
         this.inference = new Gemma3Inference(model.model(), KvCacheType.F16, model.pool(), batch);
         int ctx = Math.min(contextLength, model.model().config().contextLength());
@@ -55,12 +57,18 @@ final class Scheduler implements AutoCloseable {
         }
         this.queueCapacity = queueCapacity;
         this.metrics = metrics;
+        this.gauges = gauges;
         this.ids = new int[batch];
         this.positions = new int[batch];
         this.caches = new KvCache[batch];
         this.rows = new float[batch][];
         this.fed = new Slot[batch];
         this.thread = Thread.ofPlatform().name("medgemma-scheduler").daemon().start(this::run);
+    }
+
+    /** The gauges this scheduler writes for /metrics. */
+    Metrics.ModelGauges gauges() {
+        return gauges;
     }
 
     /** The context length of every slot. */
@@ -97,9 +105,9 @@ final class Scheduler implements AutoCloseable {
             try {
                 admit();
                 int active = activeCount();
-                metrics.load(active, queueDepth());
+                gauges.load(active, queueDepth());
                 if (active == 0) {
-                    metrics.decodeRate(0);
+                    gauges.decodeRate(0);
                     synchronized (this) {
                         if (waiting.isEmpty() && running) {
                             wait(1000);
@@ -215,7 +223,7 @@ final class Scheduler implements AutoCloseable {
             s.sequence.evaluated();
             finishIfDone(s, false);
         }
-        metrics.decodeRate(decoding * 1e9 / nanos);
+        gauges.decodeRate(decoding * 1e9 / nanos);
     }
 
     private void finishIfDone(Slot s, boolean cancel) {

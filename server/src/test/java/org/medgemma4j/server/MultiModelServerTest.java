@@ -174,6 +174,10 @@ class MultiModelServerTest {
         assertThat(chat.path("load_duration").asLong()).isPositive();
         assertThat(chat.path("eval_count").asInt()).isBetween(1, 3);
         assertThat(loaded()).containsExactly(Q8);
+        // /metrics shows the loaded model's own gauges, and not the evicted one's
+        String metrics = call("GET", "/metrics", null).body();
+        assertThat(metrics).contains("medgemma_model_active_slots{model=\"" + Q8 + "\"} ")
+                .doesNotContain("{model=\"" + F32 + "\"}");
     }
 
     @Test
@@ -192,6 +196,7 @@ class MultiModelServerTest {
             Thread.sleep(100);
         }
         assertThat(loaded()).as("unloaded once its 1s keep-alive passed").isEmpty();
+        assertThat(call("GET", "/metrics", null).body()).doesNotContain("{model=");
     }
 
     @Test
