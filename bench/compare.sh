@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # medgemma4j vs llama.cpp, side by side on the same GGUF file, same threads, interleaved rounds.
 #
-#   bench/compare.sh [-t THREADS] [-p PROMPT] [-n GEN] [-k ROUNDS] [--types "Q4_K_M Q8_0"] [--no-warmup] [--smoke]
+#   bench/compare.sh [-t THREADS] [-p PROMPT] [-n GEN] [-k ROUNDS] [--types "Q4_K_M Q8_0"] [--kernels auto|java|native]
+#                    [--no-warmup] [--smoke]
 #
 # Builds the project, makes (or reuses, under ~/.cache/medgemma4j/fixtures) a fixture with MedGemma 4B's
 # text dimensions and random weights, quantized by llama.cpp's own quantizer, then for each type runs
@@ -10,11 +11,11 @@
 # read bandwidth this script measures itself. Each engine first runs an untimed warm-up (the prompt and
 # one step), as llama-bench does by default; the warm-up's prefill is printed too, as the cold figure
 # (our first prompt includes the JIT compiling the Java side). --no-warmup: time the cold run instead.
-# --smoke: the tiny fixture, a short prompt, one round (seconds; what CI runs to keep the script
-# working, no speed claims).
+# --kernels: our kernels (default auto). --smoke: the tiny fixture, a short prompt, one round (seconds;
+# what CI runs to keep the script working, no speed claims).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-THREADS=2 PROMPT=512 GEN=128 ROUNDS=3 TYPES="Q4_K_M Q8_0" SPEC=medgemma4b SMOKE=0 WARMUP=()
+THREADS=2 PROMPT=512 GEN=128 ROUNDS=3 TYPES="Q4_K_M Q8_0" SPEC=medgemma4b SMOKE=0 WARMUP=() KERNELS=auto
 while [ $# -gt 0 ]; do
   case "$1" in
     -t) THREADS="$2"; shift 2 ;;
@@ -23,8 +24,9 @@ while [ $# -gt 0 ]; do
     -k) ROUNDS="$2"; shift 2 ;;
     --types) TYPES="$2"; shift 2 ;;
     --no-warmup) WARMUP=(--no-warmup); shift ;;
+    --kernels) KERNELS="$2"; shift 2 ;;
     --smoke) SMOKE=1; SPEC=tiny; PROMPT=32; GEN=8; ROUNDS=1; TYPES="Q4_K_M"; shift ;;
-    -h|--help) sed -n 2,15p "$0"; exit 0 ;;
+    -h|--help) sed -n 2,16p "$0"; exit 0 ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -68,7 +70,7 @@ for f in "${FILES[@]}"; do
     order="ours oracle"; [ $(((r + i) % 2)) = 0 ] && order="oracle ours"
     for who in $order; do
       if [ "$who" = ours ]; then
-        j="$("${OURS[@]}" bench -m "$f" -p "$PROMPT" -n "$GEN" -t "$THREADS" -r 1 ${WARMUP[@]+"${WARMUP[@]}"} --json 2> >(quiet))"
+        j="$("${OURS[@]}" bench -m "$f" -p "$PROMPT" -n "$GEN" -t "$THREADS" -r 1 --kernels "$KERNELS" ${WARMUP[@]+"${WARMUP[@]}"} --json 2> >(quiet))"
       else
         j="$("${TOOLS[@]}" llama-bench "$f" -p "$PROMPT" -n "$GEN" -t "$THREADS" -r 1 ${WARMUP[@]+"${WARMUP[@]}"} 2> >(quiet))"
       fi
