@@ -13,14 +13,14 @@ import org.medgemma4j.embed.EmbeddingModel;
 import org.medgemma4j.gguf.GgufFile;
 import org.medgemma4j.model.Gemma3Config;
 import org.medgemma4j.model.KvCacheType;
+import org.medgemma4j.privacy.audit.AnswerAudit;
+import org.medgemma4j.privacy.audit.AuditLog;
 import org.medgemma4j.retrieval.GemmaEmbedder;
 import org.medgemma4j.retrieval.GroundedAnswerer;
 import org.medgemma4j.retrieval.LuceneIndex;
 import org.medgemma4j.retrieval.RelevanceFloor;
 import org.medgemma4j.retrieval.Retriever;
 import org.medgemma4j.server.KeepAlive;
-import org.medgemma4j.privacy.audit.AnswerAudit;
-import org.medgemma4j.privacy.audit.AuditLog;
 import org.medgemma4j.server.MedgemmaServer;
 import org.medgemma4j.server.ModelLibrary;
 import org.medgemma4j.server.Origins;
@@ -209,22 +209,24 @@ final class ServeCommand implements Callable<Integer> {
                 List.copyOf(named.keySet()), HfClient.fromEnvironment());
         // the audit writer outlives the server (closed after it), so an answer that ends while it stops is still recorded
         try (ServeAudit answers = audit == null ? null : new ServeAudit(new AnswerAudit(new AuditLog(audit), auditText, deid,
-                     scrubber, ModelStore.fromEnvironment().home()), spec.commandLine().getErr());
-             LuceneIndex idx = index == null ? null : LuceneIndex.open(index);
-             EmbeddingModel embedModel = embedding.open();
-             MedgemmaServer server = MedgemmaServer.start(library, pool, new ServerConfig(
-                     named.isEmpty() ? "" : named.keySet().iterator().next(), host, port, parallel, ctx, batch, queue, apiKey,
-                     maxBody, logText, Origins.withDefaults(origins), scrubber, urlLimit, answers), idx == null ? null
-                     : new GroundedAnswerer(askRetriever(idx, embedding.embedder(embedModel)), RelevanceFloor.DEFAULT, 5),
-                     embedModel, embedModel == null ? null : embeddingName())) {
-            String what = named.isEmpty()
-                    ? "every model of " + ModelStore.fromEnvironment().modelsDir() + " and " + OllamaStore.fromEnvironment().root()
-                    + " (" + library.list().size() + " now), loaded on demand within " + limit.budget() / (1 << 20) + " MB,"
-                    : String.join(", ", named.keySet());
-            spec.commandLine().getErr().println("medgemma: serving " + what + " on http://" + host + ":" + server.port()
-                    + " (" + parallel + " slots of " + ctx + " tokens)");
-            spec.commandLine().getErr().flush();
-            server.join();
+                scrubber, ModelStore.fromEnvironment().home()), spec.commandLine().getErr())) {
+            // the settings are checked before the index or any model is opened
+            ServerConfig config = new ServerConfig(named.isEmpty() ? "" : named.keySet().iterator().next(), host, port, parallel,
+                    ctx, batch, queue, apiKey, maxBody, logText, Origins.withDefaults(origins), scrubber, urlLimit, answers);
+            try (LuceneIndex idx = index == null ? null : LuceneIndex.open(index);
+                 EmbeddingModel embedModel = embedding.open();
+                 MedgemmaServer server = MedgemmaServer.start(library, pool, config, idx == null ? null
+                         : new GroundedAnswerer(askRetriever(idx, embedding.embedder(embedModel)), RelevanceFloor.DEFAULT, 5),
+                         embedModel, embedModel == null ? null : embeddingName())) {
+                String what = named.isEmpty()
+                        ? "every model of " + ModelStore.fromEnvironment().modelsDir() + " and " + OllamaStore.fromEnvironment().root()
+                        + " (" + library.list().size() + " now), loaded on demand within " + limit.budget() / (1 << 20) + " MB,"
+                        : String.join(", ", named.keySet());
+                spec.commandLine().getErr().println("medgemma: serving " + what + " on http://" + host + ":" + server.port()
+                        + " (" + parallel + " slots of " + ctx + " tokens)");
+                spec.commandLine().getErr().flush();
+                server.join();
+            }
         }
         return 0;
     }
