@@ -3,6 +3,8 @@ package org.medgemma4j.cli;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.function.UnaryOperator;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.medgemma4j.privacy.deid.Deidentifier;
 import org.medgemma4j.privacy.deid.Redactor;
 
@@ -23,8 +25,29 @@ final class DeidScrubber implements UnaryOperator<String> {
         }
     }
 
+    /** A chat template's control tokens (Gemma's {@code <bos>}, {@code <start_of_turn>} ...): markup, never PHI. */
+    private static final Pattern CONTROL_TOKEN = Pattern.compile("<[a-z][a-z0-9_]*>");
+
+    /**
+     * The text with PHI redacted. A rendered prompt's control tokens are kept as they are and the text between
+     * them de-identified piece by piece: read as words, {@code <bos>} looked like a name.
+     */
     @Override
     public String apply(String text) {
-        return text == null ? null : Redactor.redact(text, deidentifier.find(text));
+        if (text == null) {
+            return null;
+        }
+        StringBuilder out = new StringBuilder(text.length());
+        Matcher m = CONTROL_TOKEN.matcher(text);
+        int at = 0;
+        while (m.find()) {
+            out.append(redact(text.substring(at, m.start()))).append(m.group());
+            at = m.end();
+        }
+        return out.append(redact(text.substring(at))).toString();
+    }
+
+    private String redact(String piece) {
+        return piece.isEmpty() ? piece : Redactor.redact(piece, deidentifier.find(piece));
     }
 }

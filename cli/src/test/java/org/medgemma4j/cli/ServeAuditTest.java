@@ -112,6 +112,9 @@ class ServeAuditTest {
             assertThat(rec.get("deid").asBoolean()).isTrue();
             assertThat(rec.get("prompt").asText()).contains("[NAME]").contains("Summarise");
         }
+        // the chat template's markup stays as it is: only the text between control tokens is de-identified
+        assertThat(JSON.readTree(lines.get(1)).get("prompt").asText()).startsWith("<bos><start_of_turn>user\n")
+                .contains("<end_of_turn>\n<start_of_turn>model");
         for (String phi : List.of("John", "Smith", "8812345", "03/14/2024", "617-555-0199")) {
             assertThat(Files.readString(log)).doesNotContain(phi);
         }
