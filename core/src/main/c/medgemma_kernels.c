@@ -587,18 +587,14 @@ int medgemma_attn_values_f16(const void *values, int64_t row_bytes, int capacity
         case 64: values_f16_regs(values, row_bytes, capacity, head_offset, lo, hi, scale, weight, acc, 4); return 0;
         default: break;
     }
-    for (int p = lo; p <= hi; p++) {
-        const uint16_t *v = (const uint16_t *) ((const char *) values + (int64_t) (p % capacity) * row_bytes + head_offset);
-        const float ms = scale[p - lo];
-        const __m512 vs = _mm512_set1_ps(weight[p - lo]);
-        if (ms != 1.0f) {
-            const __m512 m = _mm512_set1_ps(ms);
-            for (int i = 0; i < n; i += 16) _mm512_storeu_ps(acc + i, round_half(_mm512_mul_ps(_mm512_loadu_ps(acc + i), m)));
-        }
-        for (int i = 0; i < n; i += 16) {
-            const __m512 x = _mm512_cvtph_ps(_mm256_loadu_si256((const __m256i *) (v + i)));
-            _mm512_storeu_ps(acc + i, round_half(_mm512_fmadd_ps(x, vs, _mm512_loadu_ps(acc + i))));
-        }
+    // other sizes: the accumulator in slices of 256 values, then of 16, each taken over every position in turn
+    // (every value's operations are its own, so the results are the same)
+    int off = 0;
+    for (; off + 256 <= n; off += 256) {
+        values_f16_regs(values, row_bytes, capacity, head_offset + 2 * (int64_t) off, lo, hi, scale, weight, acc + off, 16);
+    }
+    for (; off < n; off += 16) {
+        values_f16_regs(values, row_bytes, capacity, head_offset + 2 * (int64_t) off, lo, hi, scale, weight, acc + off, 1);
     }
     return 0;
 #else

@@ -13,7 +13,8 @@ import org.medgemma4j.testing.FixtureModels;
 /**
  * Attention over an F16 cache with the native loops gives what the Java loops give, bit for bit: every KV head,
  * windows that start anywhere (the score loop's blocks of four keys and the keys left over), scores that rise and
- * fall (the online softmax rescales), a sliding layer whose ring of rows has wrapped, and head sizes 64, 128 and 256.
+ * fall (the online softmax rescales), a sliding layer whose ring of rows has wrapped, and head sizes 64, 128, 256,
+ * 192 and 320.
  */
 class AttentionNativeTest {
 
@@ -24,8 +25,9 @@ class AttentionNativeTest {
         try (GgufFile f = GgufFile.open(FixtureModels.f32(FixtureModels.TINY))) {
             check(Gemma3Config.from(f));
         }
-        // MedGemma's head sizes (4B: 256, 27B: 128), whose value sums the native loops keep in registers
-        for (int hd : new int[] {128, 256}) {
+        // MedGemma's head sizes (4B: 256, 27B: 128), whose value sums the native loops keep in registers, and two
+        // others, which they take in slices of 256 values, then of 16 (192: twelve of 16; 320: 256, then four of 16)
+        for (int hd : new int[] {128, 256, 192, 320}) {
             check(new Gemma3Config("heads-" + hd, 256, 1024, 512, 1024, 2, 4, 2, hd, hd, 1e-6f, 32, 2, 1e6f, 1e4f, 1f,
                     (float) (1 / Math.sqrt(hd))));
         }
